@@ -1,0 +1,1 @@
+"""Corpus stages: reuse, entity registry, stories, timelines. Incremental; ids stay stable."""

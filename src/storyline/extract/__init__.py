@@ -1,0 +1,1 @@
+"""Per-article extraction over the spaCy parse: entities, quotes, events."""

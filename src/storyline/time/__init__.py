@@ -1,0 +1,1 @@
+"""Dates: datelines, publication dates, TIMEX3 tagging and normalization, event dates."""
