@@ -226,3 +226,47 @@ class Article(Record):
     outlet: str | None = None
     seq: int = 0  # arrival order in the store
     analysis: Analysis | None = None
+
+
+@dataclass(slots=True)
+class SourceSpan(Record):
+    """A span of one article's cleaned text that supports something."""
+
+    article_id: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class TimelineEntry(Record):
+    """A dated entry of a story's timeline, merged across the articles that report it."""
+
+    date: str  # TIMEX3 value
+    precision: str
+    text: str  # one- or two-sentence extractive summary
+    kind: str  # news | background
+    article_ids: list[str] = field(default_factory=list)
+    spans: list[SourceSpan] = field(default_factory=list)
+    id: str | None = None
+
+
+@dataclass(slots=True)
+class ReusedSpan(Record):
+    """Offsets of one reused passage in both articles."""
+
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+
+
+@dataclass(slots=True)
+class Reuse(Record):
+    """A near-duplicate pair or a passage reused between two articles; ``first`` published first."""
+
+    a: str
+    b: str
+    kind: str  # duplicate | passage
+    similarity: float
+    spans: list[ReusedSpan] = field(default_factory=list)
+    first: str | None = None
