@@ -180,6 +180,7 @@ class Quote(Record):
     confidence: float = 1.0
     date: str | None = None  # when it was said, TIMEX3
     note: str | None = None  # e.g. "unbalanced quotation marks"
+    parts: list[tuple[int, int]] = field(default_factory=list)  # content fragments when a cue interrupts it
 
 
 @dataclass(slots=True)

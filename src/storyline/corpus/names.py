@@ -1,0 +1,317 @@
+"""Name normalization: surface names cut down to keys that different spellings share.
+
+``parse_name("Foreign Minister Anna Novak's", "PER")`` gives the display form ``Anna Novak``,
+the key ``anna novak`` and the role ``Foreign Minister``. Keys are case- and accent-folded,
+without possessives, leading determiners, descriptors ("automaker GM") or, for organisations,
+company suffixes ("Apple Inc."). ``loose_key`` adds transliteration-ish rewrites ("Nowak" and
+"Novak" share ``novak``). The word tables live in ``storyline/data/names.toml``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+#: Coarse entity types the registry keeps apart.
+ENTITY_TYPES = ("PER", "ORG", "LOC", "NORP", "MISC")
+
+_LABEL_TO_TYPE = {
+    "PERSON": "PER",
+    "PER": "PER",
+    "ORG": "ORG",
+    "ORGANIZATION": "ORG",
+    "ORGANISATION": "ORG",
+    "GPE": "LOC",
+    "LOC": "LOC",
+    "LOCATION": "LOC",
+    "FAC": "LOC",
+    "NORP": "NORP",
+}
+
+_ACRONYM = re.compile(r"^(?:[A-Z]\.){2,8}$|^[A-Z][A-Z&]{1,7}$")
+_INITIAL = re.compile(r"^[A-Za-z]\.?$")
+_POSSESSIVE_END = re.compile(r"(?:'s|')$")
+_PAREN = re.compile(r"\(\s*([^()]*?)\s*(?:\)|$)")
+_SPACES = re.compile(r"\s+")
+_NON_WORD = re.compile(r"[^\w\s]")
+
+
+@dataclass(frozen=True, slots=True)
+class NameTables:
+    """The word lists of ``names.toml``, as sets."""
+
+    honorifics: frozenset[str]
+    title_heads: frozenset[str]
+    connectors: frozenset[str]
+    determiners: frozenset[str]
+    org_suffixes: frozenset[str]
+    descriptors: frozenset[str]
+    government_words: frozenset[str]
+    name_suffixes: frozenset[str]
+    letters: dict[str, str]
+    transliteration: tuple[tuple[str, str], ...]
+
+
+@lru_cache(maxsize=1)
+def tables() -> NameTables:
+    """Load ``data/names.toml`` once."""
+    raw: dict[str, Any] = tomllib.loads(
+        resources.files("storyline.data").joinpath("names.toml").read_text(encoding="utf-8")
+    )
+    sets = {
+        name: frozenset(raw[name])
+        for name in (
+            "honorifics",
+            "title_heads",
+            "connectors",
+            "determiners",
+            "org_suffixes",
+            "descriptors",
+            "government_words",
+            "name_suffixes",
+        )
+    }
+    rules = tuple((a, b) for a, b in raw["transliteration"]["rules"])
+    return NameTables(**sets, letters=dict(raw["letters"]), transliteration=rules)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedName:
+    """A name cut out of a mention: what to show, what to compare, what was stripped."""
+
+    display: str  # "Anna Novak", "U.S.", "General Motors"
+    key: str  # "anna novak", "us", "general motors"
+    kind: str  # coarse type it was parsed as: PER | ORG | LOC | NORP | MISC
+    titles: tuple[str, ...] = ()  # role phrases stripped from a person's name
+    extra: tuple[str, ...] = ()  # names given in parentheses: "GM" in "General Motors (GM)"
+    acronym: bool = False
+    tokens: tuple[str, ...] = field(default=())  # the key's words
+
+    @property
+    def first(self) -> str | None:
+        """A person's first word (given name or initial), None for one-word names."""
+        return self.tokens[0] if self.kind == "PER" and len(self.tokens) > 1 else None
+
+    @property
+    def last(self) -> str:
+        """A person's surname: the last word that is not a generational suffix."""
+        words = [w for w in self.tokens if w not in tables().name_suffixes] or list(self.tokens)
+        return words[-1] if words else ""
+
+    @property
+    def full(self) -> bool:
+        """More than one word (a person's first and last name, an organisation's full name)."""
+        return len(self.tokens) > 1 and not self.acronym
+
+
+def coarse_type(label: str | None) -> str:
+    """spaCy/ACE label to the registry's coarse type: ``GPE`` -> ``LOC``, ``PERSON`` -> ``PER``."""
+    return _LABEL_TO_TYPE.get((label or "").upper(), "MISC")
+
+
+def fold(text: str) -> str:
+    """Case- and accent-folded text: ``Łódź`` -> ``lodz``, ``Straße`` -> ``strasse``."""
+    letters = tables().letters
+    text = "".join(letters.get(ch, letters.get(ch.lower(), ch)) for ch in text)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def strip_possessive(text: str) -> str:
+    """``Novak's`` -> ``Novak``; ``Reuters'`` stays (a name ending in s keeps its s)."""
+    text = text.replace("’", "'").rstrip()
+    if text.endswith("'s"):
+        return text[:-2].rstrip()
+    if text.endswith("s'"):
+        return text[:-1].rstrip()
+    return text
+
+
+def is_acronym(text: str) -> bool:
+    """``UN``, ``U.N.``, ``NATO``, ``AT&T``: a short all-capitals token."""
+    return bool(_ACRONYM.match(text.strip()))
+
+
+def key_of(text: str, kind: str = "MISC") -> str:
+    """The comparison key of an already cleaned name (see :func:`name_key` for raw text)."""
+    t = tables()
+    text = fold(text.replace("’", "'"))
+    text = text.replace("&", " and ").replace(".", "").replace("'", "")
+    text = _NON_WORD.sub(" ", text.replace("-", " "))
+    words = _SPACES.sub(" ", text).strip().split(" ")
+    while len(words) > 1 and words[0] in t.determiners:
+        words.pop(0)
+    if kind == "ORG":
+        while len(words) > 1 and words[-1] in t.org_suffixes:
+            words.pop()
+    return " ".join(w for w in words if w)
+
+
+def name_key(text: str, kind: str = "MISC") -> str:
+    """The key of raw mention text: ``name_key("the U.S.'s")`` -> ``us``."""
+    parsed = parse_name(text, kind)
+    return parsed.key if parsed else key_of(text, kind)
+
+
+def loose_key(key: str) -> str:
+    """A transliteration-ish key: ``nowak`` and ``novak`` -> ``novak``; doubled letters collapsed."""
+    text = key.replace(" ", "")
+    for old, new in tables().transliteration:
+        text = text.replace(old, new)
+    return re.sub(r"(.)\1+", r"\1", text)
+
+
+def acronyms_of(display: str, kind: str = "MISC") -> set[str]:
+    """Initialisms a full name may be shortened to: ``General Motors Corporation`` -> {``gm``, ``gmc``}."""
+    t = tables()
+    words = [w for w in re.split(r"[\s\-/]+", display) if w and w[0].isalnum()]
+    if len(words) < 2:
+        return set()
+    folded = [fold(w) for w in words]
+    content = [w for w in folded if w not in t.connectors and w not in t.determiners]
+    variants = {"".join(w[0] for w in content)}
+    no_determiners = [w for w in folded if w not in t.determiners]
+    variants.add("".join(w[0] for w in no_determiners))
+    if kind == "ORG":
+        core = list(content)
+        while len(core) > 1 and core[-1].replace(".", "") in t.org_suffixes:
+            core.pop()
+        variants.add("".join(w[0] for w in core))
+    return {v for v in variants if len(v) >= 2 and v.isalnum()}
+
+
+def parse_name(text: str, kind: str = "MISC") -> ParsedName | None:
+    """Cut the name out of a mention's text; None when no name is left ("the minister")."""
+    text = _tidy(text)
+    extra: list[str] = []
+    for inner in _PAREN.findall(text):
+        if inner and inner[0].isupper():
+            extra.append(inner)
+    main = _PAREN.sub(" ", text).strip(" ,;:")
+    if not main and extra:
+        main, extra = extra[0], extra[1:]
+    titles: list[str] = []
+    parts = [p.strip() for p in main.split(",") if p.strip()]
+    for i, part in enumerate(parts):
+        words, roles, described = _name_words(part, kind)
+        titles += roles
+        if words and not (described and i + 1 < len(parts)):
+            return _parsed(words, kind, titles, extra)
+    if extra:
+        words, roles, _ = _name_words(extra[0], kind)
+        if words:
+            return _parsed(words, kind, titles + roles, extra[1:])
+    return None
+
+
+def role_of(text: str) -> str | None:
+    """A bare role mention ("the minister", "Foreign Minister") as a role string, else None."""
+    t = tables()
+    words = _tidy(text).split()
+    while words and words[0].lower() in t.determiners:
+        words.pop(0)
+    if words and words[-1].lower().strip(".") in t.title_heads:
+        return " ".join(words)
+    return None
+
+
+def _tidy(text: str) -> str:
+    """Undo tokenizer spacing ("Novak 's", "O' Leary", "( GM )") and normalize quotes and spaces."""
+    text = _SPACES.sub(" ", text.replace("’", "'").replace("`", "'")).strip()
+    text = re.sub(r" '(s?)\b", r"'\1", text)
+    text = re.sub(r"(\w) ' ", r"\1' ", text)
+    text = re.sub(r"\b([A-Z])' ([A-Z])", r"\1'\2", text)
+    text = re.sub(r" ([,;:)])", r"\1", text)
+    return re.sub(r"\( ", "(", text)
+
+
+def _is_lower_word(word: str) -> bool:
+    """A word with letters and no capital: description, not name ("automaker", "150px")."""
+    return any(ch.isalpha() for ch in word) and not any(ch.isupper() for ch in word)
+
+
+def _name_words(part: str, kind: str) -> tuple[list[str], list[str], bool]:
+    """The name words of one comma-separated part, the role phrases cut from its front, and
+    whether the part ended in lower-case description ("European aircraft manufacturer")."""
+    t = tables()
+    words = part.split()
+    words = _cut_inner_possessive(words)
+    while words and words[0].lower() in t.determiners:
+        words.pop(0)
+    described = False
+    while words and (_is_lower_word(words[-1]) or words[-1] in {"-", "&"}):
+        words.pop()
+        described = True
+    if kind != "PER" and len(words) > 1 and words[-1].lower() in t.government_words:
+        words.pop()
+    cut = max((i for i, w in enumerate(words) if _is_lower_word(w) and w not in t.connectors), default=-1)
+    words = words[cut + 1 :]
+    while words and (words[0].lower() in t.connectors or words[0].lower() in t.determiners):
+        words.pop(0)
+    roles: list[str] = []
+    if kind == "PER":
+        words, roles = _strip_titles(words)
+    elif len(words) > 1 and words[0].lower() in t.descriptors and words[1].lower() not in t.connectors:
+        words = words[1:]
+    if words:
+        words[-1] = strip_possessive(words[-1])
+        if not words[-1]:
+            words.pop()
+    return words, roles, described
+
+
+def _cut_inner_possessive(words: list[str]) -> list[str]:
+    """``Singapore's Changi Airport`` -> ``Changi Airport`` (the possessor is a descriptor)."""
+    t = tables()
+    for i in range(len(words) - 2, -1, -1):
+        if words[i].endswith("'s") or words[i].endswith("s'"):
+            rest = words[i + 1 :]
+            named = [w for w in rest if w[:1].isupper() and key_of(w, "ORG") not in t.org_suffixes]
+            return rest if named else words
+    return words
+
+
+def _strip_titles(words: list[str]) -> tuple[list[str], list[str]]:
+    """Split a person mention into role words and name words at the last title word."""
+    t = tables()
+    if words and words[-1].lower().strip(".") in t.title_heads:
+        return [], [" ".join(words)]  # "Ryanair CEO": a role, no name
+    last_title = -1
+    for i, word in enumerate(words[:-1]):
+        low = word.lower().strip(".")
+        if low in t.title_heads or low in t.honorifics:
+            last_title = i
+    if last_title < 0:
+        return words, []
+    name = words[last_title + 1 :]
+    if name[0].lower() in t.connectors:
+        return [], [" ".join(words)]  # "Prime Minister of Singapore": no clean cut between role and name
+    roles = [w for w in words[: last_title + 1] if w.lower().strip(".") not in t.honorifics]
+    return name, [" ".join(roles)] if roles else []
+
+
+def _parsed(words: list[str], kind: str, titles: list[str], extra: list[str]) -> ParsedName | None:
+    display = " ".join(words)
+    key = key_of(display, kind)
+    if not key or not any(ch.isalpha() for ch in key):
+        return None
+    acronym = len(words) == 1 and is_acronym(words[0])
+    return ParsedName(
+        display=display,
+        key=key,
+        kind=kind,
+        titles=tuple(titles),
+        extra=tuple(extra),
+        acronym=acronym,
+        tokens=tuple(key.split(" ")),
+    )
+
+
+def is_initial(word: str) -> bool:
+    """``A.`` or ``A``: a first name given as an initial."""
+    return bool(_INITIAL.match(word))

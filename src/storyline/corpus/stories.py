@@ -1,0 +1,592 @@
+"""Online story clustering with stable story ids, and the batch agglomeration it is compared with.
+
+An article is a profile: sublinear, L2-normalized counts of its content lemmas and of its entities,
+and its date. A story's profile is the sum of its articles' profiles (a centroid) and the range of
+their dates. The similarity of two profiles is ``(term_weight * cos_terms + entity_weight * cos_entities)
+x time_factor``, the cosines weighting each key by its current idf (document frequencies are counted
+as articles arrive: no global refit). The time factor decays with the gap between the date ranges
+but never below ``1 - time_weight``: a story may sleep for years and wake up again.
+
+:class:`StoryClusterer` assigns each arriving article to the most similar story reaching
+``join_threshold``, found through an inverted index from top terms and entities to stories (so an
+article is compared with a few dozen stories, not all). Otherwise it founds a story whose id is
+``s_`` + a hash of its first article id. Ids never change: when an article bridges two stories
+that are themselves similar enough, the younger is merged into the older and its id redirects;
+when a story re-clustered at a size doubling falls apart, the far part becomes a new story. Both
+are recorded as :class:`StoryEvent`. :func:`batch_cluster` agglomerates a whole set with the same
+similarity and threshold (centroid linkage).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from storyline.corpus.story_features import ArticleFeatures, day_number, settings, sublinear, top_keys
+from storyline.model import Record
+
+__all__ = [
+    "ArticleFeatures",
+    "Assignment",
+    "DocumentFrequencies",
+    "Profile",
+    "StoryClusterer",
+    "StoryConfig",
+    "StoryEvent",
+    "batch_cluster",
+    "similarity",
+    "story_id_for",
+]
+
+
+@dataclass(slots=True)
+class StoryEvent(Record):
+    """A change of story membership that is not a plain join: ``merge`` or ``split``.
+
+    merge: ``other`` was merged into ``story_id`` (the older story survives; ``other`` redirects).
+    split: ``other`` is a new story made of articles that left ``story_id``.
+    """
+
+    kind: str
+    story_id: str
+    other: str
+    at_seq: int
+    reason: str
+
+
+@dataclass(slots=True)
+class Assignment(Record):
+    """Where an added article went."""
+
+    story_id: str
+    created: bool
+    events: list[StoryEvent] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryConfig:
+    """Thresholds and weights (defaults from ``data/stories.toml`` [stories])."""
+
+    term_weight: float
+    entity_weight: float
+    join_threshold: float
+    time_weight: float
+    time_scale_days: float
+    lookup_terms: int
+    post_terms: int
+    max_posting: int
+    candidates: int
+    split_min_size: int
+    split_part_size: int
+    split_ratio: float
+    profile_terms: int = 400
+    profile_entities: int = 200
+
+    @classmethod
+    def from_settings(cls, **overrides: Any) -> StoryConfig:
+        values = {k: v for k, v in settings()["stories"].items() if k in cls.__dataclass_fields__}
+        values.update(overrides)
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+def story_id_for(article_id: str, taken: Iterable[str] | set[str] | dict[str, Any] = ()) -> str:
+    """``s_`` + 12 hex digits of SHA-1 of the founding article id (a suffix if that id is taken)."""
+    base = "s_" + hashlib.sha1(article_id.encode("utf-8")).hexdigest()[:12]
+    taken_set = taken if isinstance(taken, set | dict) else set(taken)
+    candidate, n = base, 1
+    while candidate in taken_set:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+class DocumentFrequencies:
+    """Document frequencies of terms and entities, counted as articles arrive."""
+
+    __slots__ = ("entities", "n", "terms")
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.terms: dict[str, int] = {}
+        self.entities: dict[str, int] = {}
+
+    def add(self, features: ArticleFeatures) -> None:
+        self.n += 1
+        for key in features.terms:
+            self.terms[key] = self.terms.get(key, 0) + 1
+        for key in features.entities:
+            self.entities[key] = self.entities.get(key, 0) + 1
+
+    def idf_term(self, key: str) -> float:
+        return math.log((self.n + 1) / (self.terms.get(key, 0) + 1)) + 1.0
+
+    def idf_entity(self, key: str) -> float:
+        return math.log((self.n + 1) / (self.entities.get(key, 0) + 1)) + 1.0
+
+    def to_state(self) -> dict[str, Any]:
+        return {"n": self.n, "terms": self.terms, "entities": self.entities}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> DocumentFrequencies:
+        df = cls()
+        df.n = int(state["n"])
+        df.terms = dict(state["terms"])
+        df.entities = dict(state["entities"])
+        return df
+
+
+class Profile:
+    """Summed normalized term and entity vectors of one or more articles, with their date range."""
+
+    __slots__ = ("_norms", "entities", "first_day", "last_day", "size", "terms")
+
+    def __init__(
+        self,
+        terms: dict[str, float] | None = None,
+        entities: dict[str, float] | None = None,
+        first_day: float | None = None,
+        last_day: float | None = None,
+        size: int = 0,
+    ) -> None:
+        self.terms = terms if terms is not None else {}
+        self.entities = entities if entities is not None else {}
+        self.first_day = first_day
+        self.last_day = last_day
+        self.size = size
+        self._norms: tuple[int, float, float] | None = None  # (df.n, term norm, entity norm)
+
+    @classmethod
+    def of_article(cls, features: ArticleFeatures) -> Profile:
+        day = day_number(features.published)
+        return cls(sublinear(features.terms), sublinear(features.entities), day, day, 1)
+
+    def add(self, other: Profile, df: DocumentFrequencies, config: StoryConfig) -> None:
+        """Add another profile (an article or a whole story) in place, then prune to the caps."""
+        for key, w in other.terms.items():
+            self.terms[key] = self.terms.get(key, 0.0) + w
+        for key, w in other.entities.items():
+            self.entities[key] = self.entities.get(key, 0.0) + w
+        if other.first_day is not None:
+            self.first_day = other.first_day if self.first_day is None else min(self.first_day, other.first_day)
+        if other.last_day is not None:
+            self.last_day = other.last_day if self.last_day is None else max(self.last_day, other.last_day)
+        self.size += other.size
+        self.terms = _pruned(self.terms, df.idf_term, config.profile_terms)
+        self.entities = _pruned(self.entities, df.idf_entity, config.profile_entities)
+        self._norms = None
+
+    def copy(self) -> Profile:
+        return Profile(dict(self.terms), dict(self.entities), self.first_day, self.last_day, self.size)
+
+    def norms(self, df: DocumentFrequencies) -> tuple[float, float]:
+        """Idf-weighted L2 norms of the term and entity vectors (cached while df.n is unchanged)."""
+        if self._norms is None or self._norms[0] != df.n:
+            tn = math.sqrt(sum((w * df.idf_term(k)) ** 2 for k, w in self.terms.items()))
+            en = math.sqrt(sum((w * df.idf_entity(k)) ** 2 for k, w in self.entities.items()))
+            self._norms = (df.n, tn, en)
+        return self._norms[1], self._norms[2]
+
+    def to_state(self) -> dict[str, Any]:
+        return {
+            "terms": self.terms,
+            "entities": self.entities,
+            "first_day": self.first_day,
+            "last_day": self.last_day,
+            "size": self.size,
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> Profile:
+        return cls(dict(state["terms"]), dict(state["entities"]), state["first_day"], state["last_day"], state["size"])
+
+
+def _pruned(weights: dict[str, float], idf: Any, cap: int) -> dict[str, float]:
+    """Keep the ``cap`` keys of largest weight x idf once the vector grows a quarter past the cap."""
+    if len(weights) <= cap + cap // 4:
+        return weights
+    keep = sorted(weights, key=lambda k: (-weights[k] * idf(k), k))[:cap]
+    return {k: weights[k] for k in sorted(keep)}
+
+
+def _weighted_dot(a: dict[str, float], b: dict[str, float], idf: Any) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    total = 0.0
+    for key, w in a.items():
+        other = b.get(key)
+        if other is not None:
+            total += w * other * idf(key) ** 2
+    return total
+
+
+def time_factor(a: Profile, b: Profile, config: StoryConfig) -> float:
+    """``1 - time_weight * (1 - exp(-gap / scale))``; 1 when either date is unknown."""
+    if a.first_day is None or b.first_day is None or a.last_day is None or b.last_day is None:
+        return 1.0
+    gap = max(0.0, a.first_day - b.last_day, b.first_day - a.last_day)
+    return 1.0 - config.time_weight * (1.0 - math.exp(-gap / config.time_scale_days))
+
+
+def similarity(a: Profile, b: Profile, df: DocumentFrequencies, config: StoryConfig) -> float:
+    """Weighted term and entity cosines (idf-weighted) times the time factor."""
+    a_tn, a_en = a.norms(df)
+    b_tn, b_en = b.norms(df)
+    cos_t = _weighted_dot(a.terms, b.terms, df.idf_term) / (a_tn * b_tn) if a_tn and b_tn else 0.0
+    cos_e = _weighted_dot(a.entities, b.entities, df.idf_entity) / (a_en * b_en) if a_en and b_en else 0.0
+    score = config.term_weight * cos_t + config.entity_weight * cos_e
+    return score * time_factor(a, b, config)
+
+
+def lookup_keys(features: ArticleFeatures, df: DocumentFrequencies, limit: int) -> list[str]:
+    """Inverted-index keys of an article: its top terms by tf-idf and its entities (by weight)."""
+    terms = ["t:" + k for k in top_keys(features.terms, {k: df.idf_term(k) for k in features.terms}, limit)]
+    ents = ["e:" + k for k in top_keys(features.entities, {k: df.idf_entity(k) for k in features.entities}, limit)]
+    return terms + ents
+
+
+def _key_idf(key: str, df: DocumentFrequencies) -> float:
+    return df.idf_term(key[2:]) if key.startswith("t:") else df.idf_entity(key[2:])
+
+
+class _Story:
+    __slots__ = ("created_seq", "first_article", "id", "keys", "members", "next_split_check", "profile")
+
+    def __init__(self, story_id: str, first_article: str, created_seq: int, profile: Profile) -> None:
+        self.id = story_id
+        self.first_article = first_article
+        self.created_seq = created_seq
+        self.profile = profile
+        self.members: list[str] = [first_article]
+        self.keys: dict[str, None] = {}
+        self.next_split_check = 0
+
+    def to_state(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "first_article": self.first_article,
+            "created_seq": self.created_seq,
+            "profile": self.profile.to_state(),
+            "members": self.members,
+            "keys": list(self.keys),
+            "next_split_check": self.next_split_check,
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> _Story:
+        story = cls(state["id"], state["first_article"], state["created_seq"], Profile.from_state(state["profile"]))
+        story.members = list(state["members"])
+        story.keys = dict.fromkeys(state["keys"])
+        story.next_split_check = state["next_split_check"]
+        return story
+
+
+class StoryClusterer:
+    """Online story clustering: ``add`` one article at a time; story ids never change."""
+
+    def __init__(self, config: StoryConfig | None = None) -> None:
+        self.config = config or StoryConfig.from_settings()
+        self.df = DocumentFrequencies()
+        self._stories: dict[str, _Story] = {}
+        self._redirects: dict[str, str] = {}
+        self._article_story: dict[str, str] = {}
+        self._articles: dict[str, ArticleFeatures] = {}
+        self._postings: dict[str, dict[str, None]] = {}
+        self.events: list[StoryEvent] = []
+        self._clock = 0
+
+    # --- queries -------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._article_story)
+
+    def resolve(self, story_id: str) -> str:
+        """The live story an id stands for (following merge redirects)."""
+        seen = story_id
+        while seen in self._redirects:
+            seen = self._redirects[seen]
+        return seen
+
+    def story_of(self, article_id: str) -> str | None:
+        """The live story id of an added article."""
+        sid = self._article_story.get(article_id)
+        return self.resolve(sid) if sid is not None else None
+
+    def assignments(self) -> dict[str, str]:
+        """Article id -> live story id, for every added article."""
+        return {aid: self.resolve(sid) for aid, sid in self._article_story.items()}
+
+    def stories(self) -> dict[str, list[str]]:
+        """Live story id -> its article ids in arrival order."""
+        return {sid: list(story.members) for sid, story in self._stories.items()}
+
+    # --- adding --------------------------------------------------------------------------------
+
+    def add(self, features: ArticleFeatures) -> Assignment:
+        """Assign one article to a story (joining, founding, and possibly merging or splitting stories)."""
+        known = self._article_story.get(features.article_id)
+        if known is not None:
+            return Assignment(self.resolve(known), created=False)
+        self._clock += 1
+        at_seq = features.seq
+        self.df.add(features)
+        self._articles[features.article_id] = features
+        article = Profile.of_article(features)
+        keys = lookup_keys(features, self.df, self.config.lookup_terms)
+        scored = [(similarity(article, self._stories[sid].profile, self.df, self.config), sid) for sid in self._candidates(keys)]
+        scored.sort(key=lambda p: (-p[0], self._stories[p[1]].created_seq, p[1]))
+        events: list[StoryEvent] = []
+        if scored and scored[0][0] >= self.config.join_threshold:
+            story = self._stories[scored[0][1]]
+            story.profile.add(article, self.df, self.config)
+            story.members.append(features.article_id)
+            created = False
+        else:
+            sid = story_id_for(features.article_id, self._taken_ids())
+            story = _Story(sid, features.article_id, self._clock, article)
+            story.next_split_check = self.config.split_min_size
+            self._stories[sid] = story
+            created = True
+        self._article_story[features.article_id] = story.id
+        self._post(story, keys)
+        for score, other_id in scored[1:]:
+            if score < self.config.join_threshold:
+                break
+            events += self._maybe_merge(self.resolve(story.id), other_id, at_seq, features.article_id)
+        story = self._stories[self.resolve(story.id)]
+        if len(story.members) >= story.next_split_check:
+            story.next_split_check = max(self.config.split_min_size, 2 * len(story.members))
+            events += self._maybe_split(story, at_seq)
+        self.events += events
+        return Assignment(self.story_of(features.article_id) or story.id, created, events)
+
+    def _taken_ids(self) -> dict[str, Any]:
+        return {**self._stories, **self._redirects}
+
+    def _candidates(self, keys: list[str]) -> list[str]:
+        scores: dict[str, float] = {}
+        for key in keys:
+            posting = self._postings.get(key)
+            if not posting or len(posting) > self.config.max_posting:
+                continue
+            weight = _key_idf(key, self.df)
+            for sid in posting:
+                scores[sid] = scores.get(sid, 0.0) + weight
+        ranked = sorted(scores, key=lambda s: (-scores[s], self._stories[s].created_seq, s))
+        return ranked[: self.config.candidates]
+
+    def _post(self, story: _Story, keys: list[str]) -> None:
+        terms = [k for k in keys if k.startswith("t:")][: self.config.post_terms]
+        for key in terms + [k for k in keys if k.startswith("e:")]:
+            if key not in story.keys:
+                story.keys[key] = None
+                self._postings.setdefault(key, {})[story.id] = None
+
+    def _unpost(self, story: _Story) -> None:
+        for key in story.keys:
+            posting = self._postings.get(key)
+            if posting is not None:
+                posting.pop(story.id, None)
+                if not posting:
+                    del self._postings[key]
+
+    def _maybe_merge(self, sid: str, other_id: str, at_seq: int, article_id: str) -> list[StoryEvent]:
+        """Merge two live stories the article bridges when they are similar enough themselves."""
+        other_id = self.resolve(other_id)
+        if other_id == sid or sid not in self._stories or other_id not in self._stories:
+            return []
+        a, b = self._stories[sid], self._stories[other_id]
+        score = similarity(a.profile, b.profile, self.df, self.config)
+        if score < self.config.join_threshold:
+            return []
+        survivor, merged = (a, b) if (a.created_seq, a.id) <= (b.created_seq, b.id) else (b, a)
+        survivor.profile.add(merged.profile, self.df, self.config)
+        survivor.members += merged.members
+        self._unpost(merged)
+        for key in merged.keys:
+            if key not in survivor.keys:
+                survivor.keys[key] = None
+                self._postings.setdefault(key, {})[survivor.id] = None
+        del self._stories[merged.id]
+        self._redirects[merged.id] = survivor.id
+        survivor.next_split_check = max(survivor.next_split_check, self.config.split_min_size)
+        reason = f"article {article_id} bridges them; story similarity {score:.3f}"
+        return [StoryEvent("merge", survivor.id, merged.id, at_seq, reason)]
+
+    def _maybe_split(self, story: _Story, at_seq: int) -> list[StoryEvent]:
+        """Re-cluster a story's articles; far parts of some size leave as new stories."""
+        members = [self._articles[aid] for aid in story.members]
+        groups = _agglomerate(members, self.df, self.config)
+        if len(groups) < 2:
+            return []
+        home = next(g for g in groups if story.first_article in {m.article_id for m in g})
+        events = []
+        for group in groups:
+            if group is home or len(group) < self.config.split_part_size:
+                continue
+            part = _profile_of(group, self.df, self.config)
+            rest = _profile_of([m for m in members if m not in group], self.df, self.config)
+            score = similarity(part, rest, self.df, self.config)
+            if score >= self.config.split_ratio * self.config.join_threshold:
+                continue
+            events.append(self._split_off(story, group, part, at_seq, score))
+            members = [m for m in members if m not in group]
+        if events:
+            story.profile = _profile_of(members, self.df, self.config)
+            self._unpost(story)
+            story.keys = {}
+            for m in members:
+                self._post(story, lookup_keys(m, self.df, self.config.lookup_terms))
+        return events
+
+    def _split_off(self, story: _Story, group: list[ArticleFeatures], part: Profile, at_seq: int, score: float) -> StoryEvent:
+        founder = min(group, key=lambda m: (self._order_of(m), m.article_id))
+        sid = story_id_for(founder.article_id, self._taken_ids())
+        new = _Story(sid, founder.article_id, self._clock, part)
+        moved = {m.article_id for m in group}
+        new.members = [aid for aid in story.members if aid in moved]
+        new.next_split_check = max(self.config.split_min_size, 2 * len(new.members))
+        story.members = [aid for aid in story.members if aid not in moved]
+        self._stories[sid] = new
+        for aid in new.members:
+            self._article_story[aid] = sid
+        for m in group:
+            self._post(new, lookup_keys(m, self.df, self.config.lookup_terms))
+        reason = f"{len(group)} articles left; similarity to the rest {score:.3f}"
+        return StoryEvent("split", story.id, sid, at_seq, reason)
+
+    def _order_of(self, features: ArticleFeatures) -> int:
+        return features.seq
+
+    # --- state ---------------------------------------------------------------------------------
+
+    def to_state(self) -> dict[str, Any]:
+        """A JSON-ready dict of everything needed to continue (articles' features included)."""
+        return {
+            "version": 1,
+            "config": self.config.to_dict(),
+            "df": self.df.to_state(),
+            "clock": self._clock,
+            "stories": [story.to_state() for story in self._stories.values()],
+            "redirects": self._redirects,
+            "article_story": self._article_story,
+            "articles": [f.to_dict() for f in self._articles.values()],
+            "events": [e.to_dict() for e in self.events],
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any], config: StoryConfig | None = None) -> StoryClusterer:
+        """Rebuild a clusterer saved by :meth:`to_state` (the inverted index is rebuilt from story keys)."""
+        clusterer = cls(config or StoryConfig(**state["config"]))
+        clusterer.df = DocumentFrequencies.from_state(state["df"])
+        clusterer._clock = int(state["clock"])
+        for item in state["stories"]:
+            story = _Story.from_state(item)
+            clusterer._stories[story.id] = story
+            for key in story.keys:
+                clusterer._postings.setdefault(key, {})[story.id] = None
+        clusterer._redirects = dict(state["redirects"])
+        clusterer._article_story = dict(state["article_story"])
+        clusterer._articles = {f["article_id"]: ArticleFeatures.from_dict(f) for f in state["articles"]}
+        clusterer.events = [StoryEvent(**e) for e in state["events"]]
+        return clusterer
+
+
+# --- batch agglomeration -------------------------------------------------------------------------
+
+
+def _profile_of(members: list[ArticleFeatures], df: DocumentFrequencies, config: StoryConfig) -> Profile:
+    profile = Profile()
+    for m in members:
+        profile.add(Profile.of_article(m), df, config)
+    return profile
+
+
+def _agglomerate(
+    members: list[ArticleFeatures], df: DocumentFrequencies, config: StoryConfig
+) -> list[list[ArticleFeatures]]:
+    """Centroid-linkage agglomeration: merge the most similar pair of groups while it reaches the threshold.
+
+    Only pairs sharing an inverted-index key (as in online lookup) are ever compared.
+    """
+    profiles = [Profile.of_article(m) for m in members]
+    groups: dict[int, list[int]] = {i: [i] for i in range(len(members))}
+    versions = dict.fromkeys(range(len(members)), 0)
+    neighbours: dict[int, dict[int, None]] = {i: {} for i in range(len(members))}
+    postings: dict[str, list[int]] = {}
+    for i, m in enumerate(members):
+        for key in lookup_keys(m, df, config.lookup_terms):
+            postings.setdefault(key, []).append(i)
+    for i, m in enumerate(members):
+        scores: dict[int, float] = {}
+        for key in lookup_keys(m, df, config.lookup_terms):
+            posting = postings[key]
+            if len(posting) > config.max_posting:
+                continue
+            weight = _key_idf(key, df)
+            for j in posting:
+                if j != i:
+                    scores[j] = scores.get(j, 0.0) + weight
+        for j in sorted(scores, key=lambda j: (-scores[j], j))[: config.candidates]:
+            neighbours[i][j] = None
+            neighbours[j][i] = None
+    heap: list[tuple[float, int, int, int, int]] = []
+
+    def push(i: int, j: int) -> None:
+        score = similarity(profiles[i], profiles[j], df, config)
+        if score >= config.join_threshold:
+            a, b = min(i, j), max(i, j)
+            heapq.heappush(heap, (-score, a, b, versions[a], versions[b]))
+
+    for i in range(len(members)):
+        for j in neighbours[i]:
+            if i < j:
+                push(i, j)
+    while heap:
+        _, a, b, va, vb = heapq.heappop(heap)
+        if a not in groups or b not in groups or versions[a] != va or versions[b] != vb:
+            continue
+        profiles[a].add(profiles[b], df, config)
+        groups[a] += groups.pop(b)
+        versions[a] += 1
+        merged_nbrs = {**neighbours[a], **neighbours.pop(b)}
+        merged_nbrs.pop(a, None)
+        merged_nbrs.pop(b, None)
+        neighbours[a] = merged_nbrs
+        for n in merged_nbrs:
+            neighbours[n].pop(b, None)
+            neighbours[n][a] = None
+        for n in sorted(merged_nbrs):
+            push(a, n)
+    return [[members[i] for i in sorted(group)] for _, group in sorted(groups.items())]
+
+
+def batch_cluster(
+    features_list: list[ArticleFeatures], config: StoryConfig | None = None
+) -> dict[str, str]:
+    """Offline clustering of a whole set with the online similarity: article id -> story id.
+
+    Document frequencies are counted over the whole set first; a story's id is derived from its
+    earliest article (by ``seq``, then id), as online.
+    """
+    config = config or StoryConfig.from_settings()
+    df = DocumentFrequencies()
+    for f in features_list:
+        df.add(f)
+    result: dict[str, str] = {}
+    taken: dict[str, None] = {}
+    groups = _agglomerate(features_list, df, config)
+    groups.sort(key=lambda g: min((m.seq, m.article_id) for m in g))
+    for group in groups:
+        founder = min(group, key=lambda m: (m.seq, m.article_id))
+        sid = story_id_for(founder.article_id, taken)
+        taken[sid] = None
+        for m in group:
+            result[m.article_id] = sid
+    return result

@@ -1,0 +1,1 @@
+"""Package data: rules, word lists and tables, each file stating its origin."""

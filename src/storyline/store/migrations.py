@@ -1,0 +1,60 @@
+"""Schema versions and the steps between them, for both dialects.
+
+Version 1 creates every table of ``schema.metadata``. A later change adds a function to
+``STEPS`` keyed by the version it produces; ``migrate`` runs the missing steps in order, in
+one transaction, and records the version in ``meta``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from storyline.store import schema as t
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was written by a newer Storyline."""
+
+
+def _create_v1(conn: Connection) -> None:
+    t.metadata.create_all(conn)
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(title, text, tokenize='unicode61')"
+        )
+    elif conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(
+            "CREATE INDEX IF NOT EXISTS ix_articles_fts ON articles USING GIN "
+            "(to_tsvector('english', coalesce(title, '') || ' ' || text))"
+        )
+
+
+STEPS: dict[int, Callable[[Connection], None]] = {1: _create_v1}
+
+
+def current_version(conn: Connection) -> int:
+    if not sa.inspect(conn).has_table("meta"):
+        return 0
+    row = conn.execute(sa.select(t.meta.c.value).where(t.meta.c.key == "schema_version")).first()
+    return int(row[0]) if row else 0
+
+
+def migrate(engine: Engine) -> int:
+    """Bring the database to ``schema.SCHEMA_VERSION``; return the version."""
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(727000)"))
+        version = current_version(conn)
+        if version > t.SCHEMA_VERSION:
+            raise SchemaTooNewError(
+                f"database schema version {version} is newer than this Storyline's ({t.SCHEMA_VERSION})"
+            )
+        for target in range(version + 1, t.SCHEMA_VERSION + 1):
+            STEPS[target](conn)
+        if version != t.SCHEMA_VERSION:
+            conn.execute(sa.delete(t.meta).where(t.meta.c.key == "schema_version"))
+            conn.execute(sa.insert(t.meta).values(key="schema_version", value=str(t.SCHEMA_VERSION)))
+    return t.SCHEMA_VERSION

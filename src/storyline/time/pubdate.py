@@ -1,0 +1,382 @@
+"""The article's publication (creation) date, weighed from every signal; the year of an undated dateline from neighbours.
+
+Signals (see ``storyline.time.pubdate_signals``) are weighed together:
+
+1. Upper bounds (crawl date, page-render stamps, "Updated ..." lines) reject any dated signal after them.
+2. Dated signals (metadata, htmldate, a dateline with a year, "Published ..." lines, bare date lines, a
+   dated headline) vote for their date; a date one day off lends part of its weight (time zones).
+3. A dateline without a year ("March 3") picks the day; its year comes from the best dated signal when
+   that is within ``anchor_days``, else from anniversaries, the years the text names and a weekday
+   constraint inside a window closed by an upper bound. No evidence for the year: ``XXXX``.
+
+Weights and confidence settings are in ``data/pubdate_weights.toml``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from storyline.model import Dateline, DateEstimate, Evidence, RawDocument, RemovedLine, Timex, precision_of
+from storyline.time.pubdate_calendar import first_day, parse_timex, timex, to_date, valid_day, weekday_of
+from storyline.time.pubdate_signals import Signal, Signals, YearMention, bound_day, collect
+
+__all__ = ["estimate_published", "refine_with_neighbours"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Config:
+    weights: dict[str, float]
+    agreement: dict[str, float]
+    confidence: dict[str, float]
+    neighbours: dict[str, float]
+
+
+@cache
+def _config() -> _Config:
+    text = resources.files("storyline.data").joinpath("pubdate_weights.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    return _Config(data["weights"], data["agreement"], data["confidence"], data["neighbours"])
+
+
+def estimate_published(
+    raw: RawDocument,
+    text: str,
+    dateline: Dateline | None,
+    timexes: list[Timex] | None = None,
+    removed: list[RemovedLine] | None = None,
+) -> DateEstimate:
+    """The article's creation date as a TIMEX3 value with precision, confidence and evidence."""
+    signals = collect(raw, text, dateline, timexes, removed)
+    bound = _tightest_bound(signals.bounds)
+    accepted, rejected = _apply_bound(signals.full, bound)
+    anchor = signals.partial[0] if signals.partial else None
+    if accepted:
+        return _from_dated(accepted, anchor, signals, bound, rejected)
+    if anchor is not None:
+        return _from_anchor(anchor, signals, bound, rejected)
+    return _from_years(signals, bound, rejected)
+
+
+# --- bounds ------------------------------------------------------------------------------------------
+
+
+def _tightest_bound(bounds: list[Signal]) -> tuple[dt.date, Signal] | None:
+    dated = [(day, s) for s in bounds if (day := bound_day(s)) is not None]
+    return min(dated, key=lambda item: item[0]) if dated else None
+
+
+def _apply_bound(
+    full: list[Signal], bound: tuple[dt.date, Signal] | None
+) -> tuple[list[Signal], list[Evidence]]:
+    """Drop dated signals that start after the upper bound (a date later than the crawl cannot be right)."""
+    if bound is None:
+        return list(full), []
+    accepted: list[Signal] = []
+    rejected: list[Evidence] = []
+    for signal in full:
+        year, month, day = signal.parts
+        if year is not None and first_day(year, month, day) > bound[0]:
+            rejected.append(signal.evidence(f"rejected: later than the {bound[1].kind} {bound[1].value}"))
+        else:
+            accepted.append(signal)
+    return accepted, rejected
+
+
+def _bound_evidence(bound: tuple[dt.date, Signal] | None) -> list[Evidence]:
+    return [bound[1].evidence("upper bound")] if bound else []
+
+
+# --- dated signals -------------------------------------------------------------------------------------
+
+
+def _weight(signal: Signal) -> float:
+    return _config().weights.get(signal.role, 0.3)
+
+
+def _relation(a: Signal | str, b: Signal | str) -> str | None:
+    """``same``, ``near`` (within near_days, or a month holding the day) or None."""
+    va = a if isinstance(a, str) else a.value
+    vb = b if isinstance(b, str) else b.value
+    if va == vb:
+        return "same"
+    ya, ma, da = parse_timex(va)
+    yb, mb, db = parse_timex(vb)
+    if ya is None or yb is None or ma is None or mb is None:
+        return None
+    if da is None or db is None:
+        return "near" if (ya, ma) == (yb, mb) else None
+    date_a, date_b = to_date(ya, ma, da), to_date(yb, mb, db)
+    if date_a and date_b and abs((date_a - date_b).days) <= _config().agreement["near_days"]:
+        return "near"
+    return None
+
+
+def _anchor_year(anchor: Signal, reference: Signal | str) -> tuple[int, int] | None:
+    """The year that puts the anchor's day closest to the reference date, and the distance in days."""
+    _, month, day = anchor.parts
+    ref_year, ref_month, ref_day = parse_timex(reference if isinstance(reference, str) else reference.value)
+    if month is None or day is None or ref_year is None:
+        return None
+    ref_date = to_date(ref_year, ref_month, ref_day)
+    if ref_date is None:
+        return None
+    options = [
+        (abs((dt.date(y, month, day) - ref_date).days), y, (dt.date(y, month, day) - ref_date).days)
+        for y in (ref_year - 1, ref_year, ref_year + 1)
+        if valid_day(y, month, day)
+    ]
+    if not options:
+        return None
+    _, year, delta = min(options)
+    return year, delta
+
+
+def _latest_named_year(mentions: list[YearMention], bound: tuple[dt.date, Signal] | None) -> YearMention | None:
+    limit = bound[0].year if bound else 9999
+    usable = [m for m in mentions if not m.future and m.year <= limit]
+    return max(usable, key=lambda m: (m.year, -(m.start or 0))) if usable else None
+
+
+def _score(candidate: Signal, accepted: list[Signal], anchor: Signal | None, signals: Signals, latest: int | None) -> float:
+    cfg = _config()
+    score = 0.0
+    for other in accepted:
+        relation = _relation(candidate, other)
+        if relation == "same":
+            score += _weight(other)
+        elif relation == "near":
+            score += cfg.agreement["near_share"] * _weight(other)
+    if anchor is not None:
+        found = _anchor_year(anchor, candidate)
+        if found is not None:
+            delta = abs(found[1])
+            if delta == 0:
+                score += cfg.weights["partial"]
+            elif delta <= cfg.agreement["near_days"]:
+                score += cfg.agreement["near_share"] * cfg.weights["partial"]
+            elif delta <= cfg.agreement["anchor_days"]:
+                score += cfg.agreement["anchor_close_bonus"]
+    year = candidate.parts[0]
+    score += sum(cfg.agreement["year_support"] for y in signals.years if y.parts[0] == year)
+    if latest is not None and year is not None and year + 1 < latest:
+        score -= cfg.agreement["stale_year_penalty"]
+    return score
+
+
+def _from_dated(
+    accepted: list[Signal],
+    anchor: Signal | None,
+    signals: Signals,
+    bound: tuple[dt.date, Signal] | None,
+    rejected: list[Evidence],
+) -> DateEstimate:
+    cfg = _config()
+    latest_mention = _latest_named_year(signals.mentions, bound)
+    latest = latest_mention.year if latest_mention else None
+    best = max(
+        accepted,
+        key=lambda c: (_score(c, accepted, anchor, signals, latest), _weight(c), c.parts[2] is not None),
+    )
+    if best.parts[2] is None:  # a month; take a day inside it when one is given
+        days = [c for c in accepted if c.parts[2] is not None and _relation(c, best) == "near"]
+        best = max(days, key=_weight) if days else best
+    value = best.value
+    shifted = False
+    anchor_exact = False
+    if anchor is not None:
+        found = _anchor_year(anchor, best)
+        if found is not None and abs(found[1]) <= cfg.agreement["anchor_days"]:
+            _, month, day = anchor.parts
+            value = timex(found[0], month, day)
+            anchor_exact = found[1] == 0
+            shifted = not anchor_exact and best.parts[2] is not None
+    exact = [c for c in accepted if c.value == value]
+    near = [c for c in accepted if c.value != value and _relation(c, value) == "near"]
+    conflicts = [
+        c
+        for c in accepted
+        if c not in exact and c not in near and _weight(c) >= cfg.confidence["conflict_min_weight"]
+    ]
+    weights = [_weight(c) for c in exact] + ([cfg.weights["partial"]] if anchor is not None and value_matches(anchor, value) else [])
+    base = max(weights) if weights else cfg.weights["partial"] - cfg.confidence["dateline_shift_penalty"]
+    confidence = base + cfg.confidence["agree_bonus"] * (len(weights) - 1 if weights else 0)
+    confidence += cfg.confidence["near_bonus"] * len(near)
+    confidence -= cfg.confidence["conflict_penalty"] * len(conflicts)
+    if shifted:
+        confidence -= cfg.confidence["dateline_shift_penalty"]
+    if rejected:
+        confidence -= cfg.confidence["rejected_penalty"]
+    year = parse_timex(value)[0]
+    if latest is not None and year is not None and year + 1 < latest:
+        confidence -= cfg.agreement["stale_year_penalty"]
+    evidence = [c.evidence() for c in exact] + [c.evidence("within a day") for c in near]
+    if anchor is not None:
+        evidence.append(anchor.evidence(None if value_matches(anchor, value) else "its day is not taken"))
+    confidence += _weekday_adjust(value, signals, evidence)
+    evidence += [y.evidence() for y in signals.years if y.parts[0] == year]
+    evidence += [c.evidence("disagrees") for c in conflicts] + rejected + _bound_evidence(bound)
+    return _estimate(value, confidence, evidence)
+
+
+def value_matches(anchor: Signal, value: str) -> bool:
+    """True when a full value has the anchor's month and day."""
+    _, month, day = anchor.parts
+    _, v_month, v_day = parse_timex(value)
+    return (month, day) == (v_month, v_day)
+
+
+def _weekday_adjust(value: str, signals: Signals, evidence: list[Evidence]) -> float:
+    if signals.weekday is None:
+        return 0.0
+    year, month, day = parse_timex(value)
+    if year is None or month is None or day is None:
+        return 0.0
+    wanted = int(signals.weekday.value[-1])
+    if weekday_of(year, month, day) == wanted:
+        evidence.append(signals.weekday.evidence())
+        return _config().confidence["weekday_bonus"]
+    evidence.append(signals.weekday.evidence("does not match the chosen date"))
+    return -_config().confidence["weekday_penalty"]
+
+
+# --- a day without a year -------------------------------------------------------------------------------
+
+
+def _from_anchor(
+    anchor: Signal, signals: Signals, bound: tuple[dt.date, Signal] | None, rejected: list[Evidence]
+) -> DateEstimate:
+    cfg = _config().confidence
+    _, month, day = anchor.parts
+    assert month is not None and day is not None
+    weekday = int(signals.weekday.value[-1]) if signals.weekday else None
+    evidence = [anchor.evidence()] + ([signals.weekday.evidence()] if signals.weekday else [])
+    evidence += rejected + _bound_evidence(bound)
+
+    def fits(year: int) -> bool:
+        if not valid_day(year, month, day):
+            return False
+        if weekday is not None and weekday_of(year, month, day) != weekday:
+            return False
+        return bound is None or dt.date(year, month, day) <= bound[0]
+
+    anniversary = {s.parts[0] for s in signals.years}
+    if len(anniversary) == 1:
+        year = anniversary.pop()
+        if year is not None and fits(year):
+            evidence += [s.evidence() for s in signals.years]
+            return _estimate(timex(year, month, day), cfg["year_from_anniversary"], evidence)
+    latest = _latest_named_year(signals.mentions, bound)
+    if latest is None:
+        return _estimate(timex(None, month, day), cfg["day_without_year"], evidence)
+    low = latest.year
+    high = max(low, bound[0].year if bound else low + 1)
+    allowed = [y for y in range(low, high + 1) if fits(y)]
+    mention = Evidence("year-mention", latest.text, timex(latest.year), latest.start, latest.end)
+    chosen: tuple[int, float] | None = None
+    if weekday is not None:
+        near = [y for y in allowed if y <= low + 1]
+        if len(allowed) == 1:
+            chosen = (allowed[0], cfg["year_from_weekday_window"])
+        elif len(near) == 1:
+            chosen = (near[0], cfg["year_from_weekday_near"])
+    elif low in allowed:
+        chosen = (low, cfg["year_from_mentions"])
+    elif low + 1 in allowed:
+        chosen = (low + 1, cfg["year_from_mentions_next"])
+    if chosen is None:
+        return _estimate(timex(None, month, day), cfg["day_without_year"] - 0.1, [*evidence, mention])
+    return _estimate(timex(chosen[0], month, day), chosen[1], [*evidence, mention])
+
+
+def _from_years(signals: Signals, bound: tuple[dt.date, Signal] | None, rejected: list[Evidence]) -> DateEstimate:
+    years = {s.parts[0] for s in signals.years}
+    if len(years) == 1:
+        year = years.pop()
+        if year is not None and (bound is None or year <= bound[0].year):
+            evidence = [s.evidence() for s in signals.years] + rejected + _bound_evidence(bound)
+            return _estimate(timex(year), _config().confidence["year_only"], evidence)
+    return DateEstimate(None, "unknown", 0.0, rejected + _bound_evidence(bound))
+
+
+def _estimate(value: str, confidence: float, evidence: list[Evidence]) -> DateEstimate:
+    cfg = _config().confidence
+    confidence = min(cfg["ceiling"], max(cfg["floor"], confidence))
+    return DateEstimate(value, precision_of(value), round(confidence, 3), evidence)
+
+
+# --- neighbours ------------------------------------------------------------------------------------------
+
+_WEEKDAY_VALUE = re.compile(r"^XXXX-WXX-([1-7])$")
+_BOUND_KINDS = ("crawl-bound", "render-bound", "update-bound")
+
+
+def refine_with_neighbours(estimate: DateEstimate, neighbours: list[DateEstimate]) -> DateEstimate:
+    """Give an undated-year estimate (``XXXX-03-03``) the year its dated neighbours agree on, else keep it."""
+    year, month, day = parse_timex(estimate.value)
+    if year is not None or month is None:
+        return estimate
+    cfg = _config()
+    window = int(cfg.neighbours["window_days"])
+    weekday, bound = _constraints(estimate.evidence)
+    dated = [(n, parse_timex(n.value)) for n in neighbours if n.value]
+    dated = [(n, parts) for n, parts in dated if parts[0] is not None and parts[1] is not None]
+    if not dated:
+        return estimate
+
+    def fits(candidate: int) -> bool:
+        if day is not None and not valid_day(candidate, month, day):
+            return False
+        if weekday is not None and (day is None or weekday_of(candidate, month, day) != weekday):
+            return False
+        return bound is None or first_day(candidate, month, day) <= bound
+
+    choices: set[int] = set()
+    for _, (n_year, n_month, n_day) in dated:
+        assert n_year is not None
+        reference = to_date(n_year, n_month, n_day)
+        options = [
+            (abs((d - reference).days), y)
+            for y in range(n_year - 1, n_year + 2)
+            if fits(y) and reference and (d := to_date(y, month, day)) is not None
+        ]
+        best = min(options) if options else None
+        if best is None or best[0] > window:
+            return estimate
+        choices.add(best[1])
+    if len(choices) != 1:
+        return estimate
+    chosen = choices.pop()
+    value = timex(chosen, month, day)
+    values = ", ".join(sorted({n.value or "" for n, _ in dated}))
+    evidence = [
+        *estimate.evidence,
+        Evidence("neighbours", f"{len(dated)} dated neighbouring article(s): {values}", timex(chosen)),
+    ]
+    confidence = min(
+        cfg.confidence["neighbours_max"],
+        cfg.confidence["neighbours_base"] + cfg.confidence["neighbours_per_article"] * len(dated),
+    )
+    return DateEstimate(value, precision_of(value), round(max(confidence, estimate.confidence), 3), evidence)
+
+
+def _constraints(evidence: list[Evidence]) -> tuple[int | None, dt.date | None]:
+    """The weekday the date must fall on and the upper bound, as recorded in an estimate's evidence."""
+    weekday = None
+    bound: dt.date | None = None
+    for item in evidence:
+        if item.kind == "weekday" and item.value and "does not match" not in item.text:
+            match = _WEEKDAY_VALUE.match(item.value)
+            weekday = int(match.group(1)) if match else weekday
+        elif item.kind in _BOUND_KINDS and item.value:
+            year, month, day = parse_timex(item.value)
+            if year is not None:
+                from storyline.time.pubdate_calendar import last_day
+
+                day_bound = last_day(year, month, day)
+                bound = day_bound if bound is None else min(bound, day_bound)
+    return weekday, bound

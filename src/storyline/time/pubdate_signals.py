@@ -1,0 +1,400 @@
+"""Signals of an article's publication date, gathered from its inputs and its text.
+
+Each signal is a TIMEX3 value with where it came from; ``storyline.time.pubdate`` weighs them. Kinds:
+``metadata``, ``htmldate``, ``dateline``, ``date-line`` (a "Published: ..." line or a bare date line),
+``anniversary`` (a year computed from "the 60th anniversary of the 1956 ..."), ``weekday``
+(``XXXX-WXX-2``: the dateline's day is a Tuesday), ``year-mention`` and the upper bounds
+``crawl-bound``, ``render-bound`` and ``update-bound``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from storyline.model import Dateline, Evidence, RawDocument, RemovedLine, Timex
+from storyline.time.pubdate_calendar import (
+    DateMention,
+    calendar,
+    capitalised_ok,
+    find_dates,
+    last_day,
+    number_value,
+    parse_date_string,
+    parse_timex,
+    timex,
+    weekday_number,
+    word_alternation,
+)
+
+RENDER_REASON = "page-render timestamp"
+
+
+@dataclass(slots=True)
+class Signal:
+    """One dated signal: a TIMEX3 value, the role that sets its weight, and where it was found."""
+
+    kind: str
+    role: str
+    value: str
+    text: str
+    start: int | None = None
+    end: int | None = None
+
+    @property
+    def parts(self) -> tuple[int | None, int | None, int | None]:
+        return parse_timex(self.value)
+
+    def evidence(self, note: str | None = None) -> Evidence:
+        text = f"{self.text} ({note})" if note else self.text
+        return Evidence(self.kind, text, self.value, self.start, self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class YearMention:
+    """A year named in the text; ``future`` when it is about what is to come ("by 2030")."""
+
+    year: int
+    text: str
+    start: int | None
+    end: int | None
+    future: bool = False
+
+
+@dataclass(slots=True)
+class Signals:
+    """Everything found, sorted by use."""
+
+    full: list[Signal] = field(default_factory=list)  # dates with a known year (day or month precision)
+    partial: list[Signal] = field(default_factory=list)  # day and month without a year
+    years: list[Signal] = field(default_factory=list)  # a year computed from anniversaries
+    bounds: list[Signal] = field(default_factory=list)  # the article existed by then
+    weekday: Signal | None = None
+    mentions: list[YearMention] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    published: re.Pattern[str]
+    updated: re.Pattern[str]
+    cue_gap: int
+    bare_date_lines: int
+    leftover: re.Pattern[str]
+    future_before: frozenset[str]
+    weekday_not_after: frozenset[str]
+    anniversary: re.Pattern[str]
+
+
+@cache
+def cues() -> Cues:
+    """Cue tables from ``data/pubdate_cues.toml`` (loaded once)."""
+    text = resources.files("storyline.data").joinpath("pubdate_cues.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    opener = r"(?:^[ \t]*|[|•·][ \t]*)"
+
+    def cue_pattern(words: list[str]) -> re.Pattern[str]:
+        return re.compile(rf"{opener}(?:{word_alternation(words)})(?!\w)", re.IGNORECASE | re.MULTILINE)
+
+    zones = word_alternation(data["time_zones"])
+    leftover = re.compile(
+        rf"\d{{1,2}}[:.h]\d{{2}}(?::\d{{2}})?|(?<!\w)(?:{zones})\.?(?!\w)|[+-]\d{{2}}:?\d{{2}}|\bat\b|\bon\b|[\W_]",
+        re.IGNORECASE,
+    )
+    ordinal = r"(?:\d{1,3}(?:st|nd|rd|th)|[a-z]+(?:-[a-z]+)?)"
+    anniversary = re.compile(
+        rf"\b(?P<n>{ordinal})\s+(?P<word>{word_alternation(data['anniversary'])})\b"
+        rf"|\b(?P<alone>centenary|centennial|bicentenary|bicentennial)\b"
+        rf"|\b(?P<count>\d{{1,3}}|[a-z]+(?:-[a-z]+)?)\s+years\s+(?P<rel>ago|since|after|on\s+from)\b",
+        re.IGNORECASE,
+    )
+    return Cues(
+        published=cue_pattern(data["published"]),
+        updated=cue_pattern(data["updated"]),
+        cue_gap=int(data["cue_gap"]),
+        bare_date_lines=int(data["bare_date_lines"]),
+        leftover=leftover,
+        future_before=frozenset(data["future_before"]),
+        weekday_not_after=frozenset(data["weekday_not_after"]),
+        anniversary=anniversary,
+    )
+
+
+def collect(
+    raw: RawDocument,
+    text: str,
+    dateline: Dateline | None,
+    timexes: list[Timex] | None = None,
+    removed: list[RemovedLine] | None = None,
+) -> Signals:
+    """Gather every signal the inputs and the text give."""
+    found = Signals()
+    for kind, value in (("metadata", raw.metadata_date), ("htmldate", raw.html_date)):
+        mention = parse_date_string(value)
+        if mention is not None and mention.year is not None:
+            found.full.append(Signal(kind, kind, mention.value, f"{kind} date {value}"))
+    if dateline is not None and dateline.date:
+        year, _, _ = parse_timex(dateline.date)
+        target = found.full if year is not None else found.partial
+        target.append(Signal("dateline", "dateline", dateline.date, dateline.text, dateline.start, dateline.end))
+    published, updated = date_lines(text)
+    for signal in published:
+        year, month, _ = signal.parts
+        if year is not None and month is not None:
+            found.full.append(signal)
+        elif year is None and signal.role == "date-line":
+            found.partial.append(signal)
+    found.full.extend(title_dates(raw.title, text))
+    found.bounds.extend(upper_bounds(raw, removed))
+    found.bounds.extend(updated)
+    found.mentions = year_mentions(text, timexes)
+    found.years = anniversary_years(text)
+    found.weekday = lead_weekday(text, dateline, timexes)
+    return found
+
+
+# --- date lines ---------------------------------------------------------------------------------------
+
+
+def date_lines(text: str) -> tuple[list[Signal], list[Signal]]:
+    """Dates on "Published: ..." lines and bare date lines near the top; and dates on "Updated: ..." lines."""
+    rules = cues()
+    published: list[Signal] = []
+    updated: list[Signal] = []
+    for pattern, role, out in ((rules.published, "date-line", published), (rules.updated, "update", updated)):
+        for cue in pattern.finditer(text):
+            date = _date_after(text, cue.end(), rules.cue_gap)
+            if date is None:
+                continue
+            line_end = _line_end(text, cue.start())
+            span = text[cue.start() : line_end].strip(" |•·\t")
+            kind = "date-line" if role == "date-line" else "update-bound"
+            out.append(Signal(kind, role, date.value, span, date.start, date.end))
+    cue_spans = [(s.start, s.end) for s in published + updated]
+    for start, line in _first_lines(text, rules.bare_date_lines):
+        for date in find_dates(line):
+            if date.year is None or date.month is None:
+                continue
+            if any(s == start + date.start for s, _ in cue_spans):
+                continue
+            rest = rules.leftover.sub("", line[: date.start] + line[date.end :])
+            if len(rest) <= 2:
+                published.append(
+                    Signal("date-line", "bare-date-line", date.value, line.strip(), start + date.start, start + date.end)
+                )
+    return published, updated
+
+
+def _date_after(text: str, pos: int, gap: int) -> DateMention | None:
+    """The first dated expression starting within ``gap`` characters after ``pos`` on the same line."""
+    window_end = min(_line_end(text, pos), pos + gap + 40)
+    for date in find_dates(text[pos:window_end]):
+        if date.start > gap:
+            return None
+        if date.day is not None or date.year is not None:
+            return DateMention(pos + date.start, pos + date.end, date.text, date.year, date.month, date.day)
+    return None
+
+
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
+
+
+def _first_lines(text: str, count: int) -> list[tuple[int, str]]:
+    lines: list[tuple[int, str]] = []
+    pos = 0
+    while pos < len(text) and len(lines) < count:
+        end = _line_end(text, pos)
+        if text[pos:end].strip():
+            lines.append((pos, text[pos:end]))
+        pos = end + 1
+    return lines
+
+
+def title_dates(title: str | None, text: str) -> list[Signal]:
+    """A dated headline: the input's title when the text does not repeat it, else the text's first line."""
+    first = _first_lines(text, 1)
+    signals: list[Signal] = []
+    if first and len(first[0][1]) <= 200:
+        start, line = first[0]
+        for date in find_dates(line):
+            if date.year is not None and date.day is not None:
+                signals.append(
+                    Signal("date-line", "title-date", date.value, line.strip(), start + date.start, start + date.end)
+                )
+    if title and not signals and title.strip() not in text[:500]:
+        for date in find_dates(title):
+            if date.year is not None and date.day is not None:
+                signals.append(Signal("date-line", "title-date", date.value, f"title: {title.strip()}"))
+    return signals[:1]
+
+
+# --- upper bounds ------------------------------------------------------------------------------------
+
+
+def upper_bounds(raw: RawDocument, removed: list[RemovedLine] | None) -> list[Signal]:
+    """The crawl date and page-render stamps the cleaner removed: the article existed by then."""
+    bounds: list[Signal] = []
+    crawl = parse_date_string(raw.crawl_date)
+    if crawl is not None and crawl.year is not None:
+        bounds.append(Signal("crawl-bound", "crawl-bound", crawl.value, f"crawled {raw.crawl_date}"))
+    for line in removed or []:
+        if not line.reason.startswith(RENDER_REASON):
+            continue
+        dated = [d for d in find_dates(line.text) if d.year is not None] or [
+            d for d in [parse_date_string(line.text)] if d is not None and d.year is not None
+        ]
+        if dated:
+            bounds.append(Signal("render-bound", "render-bound", dated[0].value, f"removed line {line.line_no}: {line.text}"))
+    return bounds
+
+
+def bound_day(signal: Signal) -> dt.date | None:
+    """The last day a bound signal allows."""
+    year, month, day = signal.parts
+    return last_day(year, month, day) if year is not None else None
+
+
+# --- years named in the text ------------------------------------------------------------------------
+
+_YEAR = re.compile(r"(?<![\w$€£¥.,/:-])((?:19|20)\d\d)(?![\w%]|[.,]\d|[:/-]\d)")
+_WORD_BEFORE = re.compile(r"(\w+)\W*$")
+
+
+def year_mentions(text: str, timexes: list[Timex] | None = None) -> list[YearMention]:
+    """Every year named in the text (and in the timexes given), with a flag for future context."""
+    rules = cues()
+    mentions: dict[int, YearMention] = {}
+    for match in _YEAR.finditer(text):
+        before = _WORD_BEFORE.search(text[max(0, match.start() - 25) : match.start()])
+        future = bool(before and before.group(1).lower() in rules.future_before)
+        mentions[match.start()] = YearMention(int(match.group(1)), match.group(0), match.start(), match.end(), future)
+    for item in timexes or []:
+        year, _, _ = parse_timex(getattr(item, "value", None))
+        if year is None or item.start in mentions or not 1900 <= year <= 2099:
+            continue
+        before = _WORD_BEFORE.search(text[max(0, item.start - 25) : item.start])
+        future = bool(before and before.group(1).lower() in rules.future_before)
+        mentions[item.start] = YearMention(year, item.text, item.start, item.end, future)
+    return [mentions[k] for k in sorted(mentions)]
+
+
+# --- the weekday of the dateline ------------------------------------------------------------------------
+
+_WEEKDAY_ABBREVIATIONS = frozenset("mon tue tues wed thu thur thurs fri sat sun".split())
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[\"“'‘(]?[A-Z])|\n")
+
+
+def lead_weekday(text: str, dateline: Dateline | None, timexes: list[Timex] | None = None) -> Signal | None:
+    """The one weekday the dateline and the first sentence after it name ("said on Tuesday"), if exactly one."""
+    if dateline is None or not dateline.date:
+        return None
+    for date in find_dates(dateline.text):
+        if date.weekday is not None:
+            start = dateline.start + date.start
+            return Signal("weekday", "weekday", f"XXXX-WXX-{date.weekday}", date.text, start, start + len(date.text))
+    end = _SENTENCE_END.search(text, dateline.end)
+    lead_end = min(end.start() if end else len(text), dateline.end + 300)
+    rules = cues()
+    names = word_alternation(calendar().weekdays)
+    found: dict[int, tuple[str, int, int]] = {}
+    for match in re.finditer(rf"(?<!\w)({names})\.?(?!\w)", text[dateline.start : lead_end], re.IGNORECASE):
+        word = match.group(1)
+        if not capitalised_ok(word) or word.lower() in _WEEKDAY_ABBREVIATIONS:
+            continue
+        start = dateline.start + match.start()
+        before = _WORD_BEFORE.search(text[max(0, start - 20) : start])
+        if before and before.group(1).lower() in rules.weekday_not_after:
+            continue
+        number = weekday_number(word)
+        if number is not None:
+            found.setdefault(number, (match.group(0), start, start + len(match.group(0))))
+    for item in timexes or []:
+        weekday = re.fullmatch(r"XXXX-WXX-([1-7])", getattr(item, "value", "") or "")
+        if weekday and dateline.start <= item.start < lead_end:
+            found.setdefault(int(weekday.group(1)), (item.text, item.start, item.end))
+    if len(found) != 1:
+        return None
+    number, (word, start, end_) = next(iter(found.items()))
+    return Signal("weekday", "weekday", f"XXXX-WXX-{number}", word, start, end_)
+
+
+# --- anniversaries ---------------------------------------------------------------------------------------
+
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
+_ANY_YEAR = re.compile(r"(?<![\w.,/-])(1[0-9]\d\d|20\d\d)(?![\w%]|[.,]\d)")
+_HEAD = re.compile(r"[^\W\d_]{3,}")
+_STOP_HEADS = frozenset("the of and its his her their this that which who end start beginning".split())
+
+
+def anniversary_years(text: str) -> list[Signal]:
+    """Years computed from anniversaries and elapsed years ("the 60th anniversary of the 1956 declaration")."""
+    signals: list[Signal] = []
+    sentences = [(m.start(), m.group(0)) for m in _SENTENCE.finditer(text)]
+    for offset, sentence in sentences:
+        for match in cues().anniversary.finditer(sentence):
+            count, role = _elapsed(match)
+            if count is None:
+                continue
+            after = sentence[match.end() :]
+            base = _base_year(sentence, match, role, after, sentences)
+            if base is None:
+                continue
+            year = base + count
+            named = {int(y) for y in _ANY_YEAR.findall(sentence)}
+            if year in named or not 1900 <= year <= 2099:
+                continue  # "in 1990, 20 years after the 1970 coup" dates an event, not the article
+            signals.append(
+                Signal("anniversary", role, timex(year), sentence.strip(), offset + match.start(), offset + match.end())
+            )
+    return signals
+
+
+def _elapsed(match: re.Match[str]) -> tuple[int | None, str]:
+    if match.group("alone"):
+        return number_value(match.group("alone")), "anniversary"
+    if match.group("n"):
+        word = match.group("n")
+        if word.isalpha() and word.lower() not in calendar().numbers and "-" not in word:
+            return None, "anniversary"
+        return number_value(word), "anniversary"
+    count = number_value(match.group("count"))
+    rel = match.group("rel").lower()
+    role = "years-after" if rel == "after" else "years-since"
+    return (count if count and count >= 2 else None), role
+
+
+def _base_year(
+    sentence: str, match: re.Match[str], role: str, after: str, sentences: list[tuple[int, str]]
+) -> int | None:
+    """The year counted from: named in the clause after the phrase, or in another sentence about its head noun."""
+    clause = re.split(r"[;:,](?!\d)", after, maxsplit=1)[0] if role != "anniversary" else after
+    years = _ANY_YEAR.findall(clause)
+    if years:
+        return int(years[0])
+    if role == "anniversary":
+        before = _ANY_YEAR.findall(sentence[max(0, match.start() - 40) : match.start()])
+        if len(set(before)) == 1:
+            return int(before[0])
+    if match.group("rel") and match.group("rel").lower() == "ago":
+        return None
+    heads = [w for w in _HEAD.findall(clause[:80]) if w.lower() not in _STOP_HEADS]
+    if not heads:
+        return None
+    head = heads[-1] if role != "anniversary" else _noun_after_of(clause) or heads[-1]
+    pattern = re.compile(rf"\b{re.escape(head)}\b", re.IGNORECASE)
+    found = {
+        int(y) for _, other in sentences if other is not sentence and pattern.search(other) for y in _ANY_YEAR.findall(other)
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def _noun_after_of(clause: str) -> str | None:
+    """The head of "of the 1956 declaration" / "of the end of the war": the last content word before a break."""
+    phrase = re.split(r"[,;:.(]|\b(?:which|that|when|who|in|on|at|with)\b", clause, maxsplit=1)[0]
+    words = [w for w in _HEAD.findall(phrase) if w.lower() not in _STOP_HEADS]
+    return words[-1] if words else None

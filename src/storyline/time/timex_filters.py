@@ -1,0 +1,118 @@
+"""Context checks that reject matches which only look like dates.
+
+A four-digit number is a year unless money, a unit or a count noun surrounds it ("$1990",
+"2000 people"); a bare "May" or "March" is a month only after a date preposition; a month
+name followed by a capitalized word is a person ("June Carter").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+
+from storyline.time.timex_lexicon import lexicon
+
+_WORD_BEFORE = re.compile(r"([\w$£€.%]+)\W*$")
+_WORDS_AFTER = re.compile(r"^\s*([\w%]+(?:\.\w)?)")
+_DATE_PREPOSITIONS = {
+    "in", "since", "until", "till", "by", "of", "during", "from", "through", "before", "after", "early",
+    "late", "mid", "last", "next", "this", "to", "on", "between", "and", "or", "throughout", "for", "into",
+    "around", "about", "as", "that", "each", "every", "until", "starting", "beginning", "ending", "ended",
+    "as of", "at",
+}  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _blockers() -> tuple[frozenset[str], frozenset[str]]:
+    table = lexicon()["year_blockers"]
+    return frozenset(table["before"]), frozenset(table["after"])
+
+
+@lru_cache(maxsize=1)
+def _ambiguous_months() -> frozenset[str]:
+    return frozenset(lexicon()["ambiguous_months"]["words"])
+
+
+def _word_before(text: str, start: int) -> str:
+    m = _WORD_BEFORE.search(text[max(0, start - 30) : start])
+    return m.group(1).lower() if m else ""
+
+
+def _word_after(text: str, end: int) -> str:
+    m = _WORDS_AFTER.match(text[end : end + 30])
+    return m.group(1).lower() if m else ""
+
+
+def _year_ok(m: re.Match[str], text: str) -> bool:
+    if m["pos"] or m["yr"]:
+        return True
+    before_words, after_words = _blockers()
+    start, end = m.span("y")
+    prev = _word_before(text, start)
+    nxt = _word_after(text, end)
+    prev_char = text[start - 1 : start]
+    if prev_char in "$£€#" or (prev_char == "-" and text[start - 2 : start - 1].isdigit()):
+        return False
+    if nxt in after_words or text[end : end + 1] in ("%", "-") and text[end + 1 : end + 2].isdigit():
+        return False
+    if prev in before_words:
+        return False
+    year = int(m["y"])
+    return year >= 1700 or prev in _DATE_PREPOSITIONS
+
+
+def _month_ok(m: re.Match[str], text: str) -> bool:
+    word = m["month"].lower().rstrip(".")
+    start, end = m.span("month")
+    if m["pos"] or m["rel"] or m["yrel"]:
+        return True
+    nxt = text[end : end + 30]
+    if re.match(r"\s+[A-Z][a-z]", nxt) and not re.match(r"\s+(?:The|This|That|It|He|She|They|We|In|On|At)\b", nxt):
+        return False  # "June Carter", "August Wilson"
+    if word in _ambiguous_months():
+        return _word_before(text, start) in _DATE_PREPOSITIONS
+    return True
+
+
+def _mdy_ok(m: re.Match[str], text: str) -> bool:
+    start = m.start("month")
+    word = m["month"].lower().rstrip(".")
+    if word in _ambiguous_months() and not m["y"] and not m["wd"]:
+        # "may 5" is rare in lower case; capitalized "May 5" is a date, but not "May 2 percent"
+        return _word_after(text, m.end()) not in _blockers()[1]
+    return start >= 0
+
+
+def _duration_ok(m: re.Match[str], text: str) -> bool:
+    nxt = _word_after(text, m.end())
+    return nxt not in ("old", "olds")
+
+
+def _fuzzy_ok(m: re.Match[str], text: str) -> bool:
+    word = m["word"].lower()
+    if word == "current":
+        return _word_after(text, m.end()) not in ("account", "accounts", "affairs", "events", "flows", "flow", "events")
+    if word == "future":
+        return _word_before(text, m.start()) not in ("a", "bright", "no", "its", "their", "his", "her", "our")
+    return True
+
+
+FILTERS: dict[str, Callable[[re.Match[str], str], bool]] = {
+    "year": _year_ok,
+    "month": _month_ok,
+    "mdy": _mdy_ok,
+    "duration": _duration_ok,
+    "fuzzy": _fuzzy_ok,
+}
+
+
+def accept(rule: str, m: re.Match[str], text: str) -> bool:
+    """False when the match of ``rule`` is not a time expression in its context."""
+    start, end = m.span()
+    if start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        return False
+    if end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+        return False
+    check = FILTERS.get(rule)
+    return check(m, text) if check else True

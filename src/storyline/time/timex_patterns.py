@@ -1,0 +1,183 @@
+"""The TIMEX3 recognition rules: one compiled regex per kind of expression.
+
+Fragments (month names, numbers, units, ...) come from ``data/timex_lexicon.toml``. Month and
+weekday names are case-sensitive (``(?-i:...)``); everything else ignores case. Each rule's
+named groups are read by the normalizer of the same name in :mod:`timex_normalize`.
+Extents follow TempEval-3 practice: determiners and modifiers ("the", "last", "early",
+"nearly") are inside, prepositions ("on", "in", "about") outside.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from storyline.time.timex_lexicon import alternation, lexicon, title_forms, unit_table
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A kind of time expression: its name (= normalizer) and compiled pattern."""
+
+    name: str
+    pattern: re.Pattern[str]
+    priority: int  # lower wins between equally long overlapping matches
+
+
+def _fragments() -> dict[str, str]:
+    lex = lexicon()
+    months = list(lex["months"])
+    full_months = [m for m in months if len(m) > 3 and m != "sept"]
+    abbr_months = [m for m in months if m not in full_months or m == "sept"]
+    weekdays = list(lex["weekdays"])
+    full_weekdays = [w for w in weekdays if w.endswith("day")]
+    abbr_weekdays = [w for w in weekdays if not w.endswith("day")]
+    numbers = [w for w in lex["numbers"] if w not in ("a", "an")]
+    tens = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+    ones = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+    units = unit_table()
+    plural_units = [u for u in units if u.endswith("s") and u not in ("secs", "mins", "hrs", "yrs")]
+    singular_units = [u for u in units if u not in plural_units]
+    f: dict[str, str] = {}
+    f["MONTH_FULL"] = "(?-i:" + alternation(title_forms(full_months)) + r")(?![\w'])"
+    f["MONTH_ABBR"] = "(?-i:" + alternation(title_forms(abbr_months), period=True) + r")(?![\w'])"
+    f["MONTH"] = "(?:" + f["MONTH_FULL"] + "|" + f["MONTH_ABBR"] + ")"
+    f["WEEKDAY_FULL"] = "(?-i:" + alternation(title_forms(full_weekdays)) + r")(?!\w)"
+    f["WEEKDAY"] = (
+        "(?-i:" + alternation(title_forms(full_weekdays))
+        + "|" + alternation(title_forms(abbr_weekdays), period=True) + r")(?!\w)"
+    )  # fmt: skip
+    f["DAY"] = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d:/])"
+    f["YEAR"] = r"(?<![\d$£€.,:/])(?:1[0-9]\d\d|20\d\d)(?![\d%]|,\d|\.\d)"
+    f["COMPOUND"] = alternation(tens) + "(?:[- ]" + alternation(ones) + ")?"
+    f["NUM"] = (
+        r"(?:\d+(?:\.\d+)?(?:\s+\d/\d)?|(?:" + f["COMPOUND"] + ")(?:\s+and\s+a\s+half)?|"
+        + alternation(numbers) + r"(?:\s+and\s+a\s+half)?|an?)"
+    )  # fmt: skip
+    f["VAGUE"] = alternation(lex["vague_numbers"]["words"])
+    f["UNIT"] = alternation(units) + r"(?!\w)"
+    f["UNIT_SG"] = alternation(singular_units) + r"(?!\w)"
+    f["UNIT_PL"] = alternation(plural_units) + r"(?!\w)"
+    f["ORDINAL"] = alternation([o for o in lex["ordinals"] if o not in ("last", "final")])
+    f["ORDNUM"] = r"(?:\d{1,2}(?:st|nd|rd|th))"
+    f["SEASON"] = alternation(lex["seasons"]) + r"(?!\w)"
+    f["DAYPART"] = alternation(lex["day_parts"]) + r"(?!\w)"
+    f["POSMOD"] = (
+        r"(?:(?:the\s+)?(?:beginning|start|middle|end|close|latter\s+part|first\s+half|second\s+half)\s+of"
+        r"(?:\s+the)?|early|earlier|mid|late|later)"
+    )
+    f["APPROX"] = alternation(lex["mods_prefix"])
+    f["REL"] = (
+        r"(?:this\s+past|this\s+coming|the\s+past|the\s+last|the\s+next|the\s+coming|the\s+previous|"
+        r"the\s+following|the\s+same|the\s+current|the\s+prior|the\s+preceding|the\s+latest|the\s+first|"
+        r"the\s+final|this|last|next|past|coming|previous|following|current|that|prior)"
+    )
+    f["TZ"] = r"(?:GMT|UTC|EST|EDT|CST|CDT|MST|MDT|PST|PDT|BST|CET|CEST|local\s+time|[A-Z]{2,4}T)"
+    f["AMPM"] = r"(?:a\.m\.?|p\.m\.?|am\b|pm\b|A\.M\.?|P\.M\.?|AM\b|PM\b)"
+    f["HOLIDAY"] = alternation(list(lex["holidays_fixed"]) + ["thanksgiving", "thanksgiving day"])
+    f["FUZZY"] = alternation(lex["fuzzy"])
+    f["SETADV"] = alternation(lex["set_adverbs"])
+    f["DECADE_WORD"] = alternation(["twenties", "thirties", "forties", "fifties", "sixties", "seventies",
+                                    "eighties", "nineties"])  # fmt: skip
+    return f
+
+
+def _compile(template: str, frags: dict[str, str]) -> re.Pattern[str]:
+    return re.compile(template % frags, re.I)
+
+
+#: (name, template) in priority order; ``%(NAME)s`` are fragments.
+_TEMPLATES: tuple[tuple[str, str], ...] = (
+    ("iso_date", r"(?<![\d-])(?P<y>\d{4})-(?P<m>[01]\d)-(?P<d>[0-3]\d)"
+                 r"(?:T(?P<hh>[0-2]\d):(?P<mm>[0-5]\d)(?::(?P<ss>[0-5]\d))?)?(?![\d-])"),
+    ("slash_date", r"(?<![\d/.])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\d/])"),
+    ("clock", r"(?:(?P<approx>%(APPROX)s)\s+)?(?<![\d.:,$])(?P<h>[0-2]?\d)(?:[:.](?P<mi>[0-5]\d))?(?::(?P<s>[0-5]\d))?"
+              r"\s*(?:(?P<ampm>%(AMPM)s)|o'clock|(?=:)\b)(?:\s+(?P<tz>%(TZ)s))?"
+              r"(?:,?\s+(?:on\s+)?(?P<when>%(WEEKDAY)s|today|tonight|yesterday|tomorrow|"
+              r"%(MONTH)s\s+%(DAY)s(?:,?\s+%(YEAR)s)?))?"),
+    ("clock24", r"(?:(?P<approx>%(APPROX)s)\s+)?(?<![\d.:,$])(?P<h>[0-2]?\d):(?P<mi>[0-5]\d)(?!:\d)"
+                r"(?:\s+(?P<tz>%(TZ)s))?(?:,?\s+(?:on\s+)?(?P<when>%(WEEKDAY)s|today|tonight|yesterday|tomorrow))?"),
+    ("clock_word", r"(?:(?P<approx>%(APPROX)s)\s+)?(?P<word>noon|midday|midnight)"
+                   r"(?:\s+(?P<tz>%(TZ)s))?(?:,?\s+(?:on\s+)?(?P<when>%(WEEKDAY)s|today|tonight|yesterday|tomorrow))?"),
+    ("md_range", r"(?P<month>%(MONTH)s)\s+(?P<d1>%(DAY)s)\s*(?:-|–|—|to|and|through|or)\s*(?P<d2>%(DAY)s)"
+                 r"(?:,?\s+(?P<y>%(YEAR)s))?"),
+    ("mdy", r"(?:(?P<wd>%(WEEKDAY)s),?\s+)?(?:(?P<pos>early|mid|late)[\s-]+)?(?P<month>%(MONTH)s)\s+"
+            r"(?:the\s+)?(?P<d>%(DAY)s)(?:(?:,\s*|\s+)(?P<y>%(YEAR)s|'\d\d))?"),
+    ("dmy", r"(?:(?P<wd>%(WEEKDAY)s),?\s+)?(?:the\s+)?(?P<d>%(DAY)s)\s+(?:of\s+)?(?P<month>%(MONTH)s)"
+            r"(?:,?\s+(?P<y>%(YEAR)s))?"),
+    ("month_year", r"(?:(?P<pos>%(POSMOD)s)[\s-]+)?(?P<month>%(MONTH)s),?\s+(?:of\s+)?(?P<y>%(YEAR)s|'\d\d)"),
+    ("month", r"(?:(?P<pos>%(POSMOD)s)[\s-]+)?(?:(?P<rel>last|next|this|this\s+past|this\s+coming|coming|past)\s+)?"
+              r"(?P<month>%(MONTH_FULL)s|Sept\.|Jan\.|Feb\.|Aug\.|Oct\.|Nov\.|Dec\.)"
+              r"(?:\s+(?:of\s+)?(?P<yrel>last|next|this)\s+year)?"),
+    ("year_range", r"(?P<y1>%(YEAR)s)\s*(?:-|–|/)\s*(?P<y2>\d\d)(?![\d%%])"),
+    ("fiscal_year", r"(?:(?P<rel>%(REL)s)\s+)?(?:fiscal|FY|financial)(?:\s+year)?[\s-]*(?P<y>%(YEAR)s|'?\d\d(?!\d))"),
+    ("year", r"(?:(?:the\s+)?(?P<pos>%(POSMOD)s)[\s-]+)?(?:(?P<yr>the\s+year)\s+)?(?P<y>%(YEAR)s)"),
+    ("decade", r"(?:(?:the\s+)?(?P<pos>early|mid|late)[\s-]+)?(?:(?P<full>\d{3})0'?s|'(?P<short>\d)0'?s"
+               r"|(?P<word>%(DECADE_WORD)s))(?!\w)"),
+    ("century", r"(?:(?:the\s+)?(?P<pos>early|mid|late)[\s-]+)?(?P<n>%(ORDINAL)s|%(ORDNUM)s)[\s-]+century(?!\w)"),
+    ("this_century", r"(?P<rel>this|last|next|the\s+last|the\s+past|the\s+next|the\s+current|the\s+previous)\s+"
+                     r"(?P<unit>century|decade)"),
+    ("quarter", r"(?:(?P<det>the|its|a|this|that|their|his|her)\s+)?(?:(?P<yr>%(YEAR)s)\s+)?"
+                r"(?:(?P<adj>latest|current|past|previous|prior|same|comparable|fiscal|flat|latest\s+fiscal|"
+                r"year-earlier|year-ago)[\s-]+)?"
+                r"(?:(?P<yr2>%(YEAR)s)\s+)?(?:fiscal[\s-]+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th|final)"
+                r"[\s-]+(?:fiscal\s+)?quarter(?!s)(?:\s+of\s+(?:fiscal\s+)?(?P<of>%(YEAR)s|the\s+year|this\s+year|"
+                r"last\s+year|next\s+year))?"),
+    ("quarter_code", r"(?<!\w)(?P<q>Q[1-4])(?:\s+(?:of\s+)?(?P<y>%(YEAR)s)|[\s/-]?(?P<yy>'?\d\d)(?!\d))?(?!\w)"),
+    ("half", r"(?:(?P<det>the|its|this)\s+)?(?P<h>first|second|1st|2nd|latter|last)[\s-]+half"
+             r"(?:\s+of\s+(?:fiscal\s+)?(?P<of>%(YEAR)s|the\s+year|this\s+year|last\s+year|next\s+year))?"),
+    ("season", r"(?:(?P<pos>early|mid|late|the\s+end\s+of|the\s+beginning\s+of)[\s-]+)?"
+               r"(?:(?P<rel>this\s+past|this\s+coming|the\s+past|the\s+coming|the\s+next|this|last|next|past|coming|the)\s+)?"
+               r"(?P<season>%(SEASON)s)(?:\s+(?:of\s+)?(?P<y>%(YEAR)s))?"),
+    ("anaphoric_unit", r"(?:(?P<pos>%(POSMOD)s)\s+)?(?P<rel>the\s+same|the\s+previous|the\s+following|the\s+next|"
+                       r"the\s+prior|the\s+preceding|that|the)\s+(?P<unit>day|week|month|year|morning|night|evening|afternoon)"
+                       r"(?!\w|-)(?:\s+(?P<after>before|after|earlier|later))?"),
+    ("relative_unit", r"(?:(?P<pos>%(POSMOD)s)\s+)?(?P<rel>this\s+past|this\s+coming|the\s+past|the\s+last|"
+                      r"the\s+coming|the\s+current|this|last|next|past|coming|current)\s+"
+                      r"(?:(?P<fiscal>fiscal|calendar)\s+)?(?P<unit>week|weekend|month|year|quarter)(?!\w|-)"),
+    ("earlier_unit", r"(?P<when>earlier|later)\s+(?P<rel>this|that|in\s+the|last|next)\s+(?P<unit>week|month|year|day)"),
+    ("year_adj", r"(?:(?P<det>the|a|its)\s+)?(?:(?P<adj>comparable|same)\s+)?(?P<kind>year-earlier|year-ago|year-before|"
+                 r"prior-year|year\s+earlier|year\s+ago)(?:\s+(?P<unit>quarter|period|month|week))?"),
+    ("year_end", r"(?:(?P<rel>this|last|next|the)\s+)?(?P<kind>year|month|quarter|week)[\s-]+end(?!\w)"),
+    ("deictic", r"(?:(?P<pos>early|earlier|late|later|mid)[\s-]+)?(?P<word>the\s+day\s+before\s+yesterday|"
+                r"the\s+day\s+after\s+tomorrow|today|yesterday|tomorrow|tonight|overnight)(?:'s)?(?!\w)"
+                r"(?:\s+(?P<part>%(DAYPART)s))?"),
+    ("part_of_day", r"(?:(?P<pos>early|late|mid)[\s-]+)?(?P<rel>this|last|tomorrow|yesterday|the)\s+"
+                    r"(?P<part>morning|afternoon|evening|night)(?!\w)"),
+    ("weekday", r"(?:(?P<pos>early|late|mid)[\s-]+)?(?:(?P<rel>last|next|this\s+past|this\s+coming|this|coming|"
+                r"the\s+previous|the\s+following|the\s+next|that)\s+)?(?P<wd>%(WEEKDAY_FULL)s)"
+                r"(?:\s+(?P<part>%(DAYPART)s))?"),
+    ("weekday_abbr", r"(?P<wd>(?-i:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun))\.(?=\s*,?\s*(?:%(MONTH)s|\d))"),
+    ("part_weekday", r"(?P<part>%(DAYPART)s)\s+(?:of\s+)?(?P<wd>%(WEEKDAY_FULL)s)"),
+    ("holiday", r"(?:(?P<rel>last|next|this)\s+)?(?-i:(?P<name>%(HOLIDAY)s))(?!\w)"),
+    ("ago", r"(?:(?P<approx>%(APPROX)s|about|some)\s+)?(?P<n>%(NUM)s|%(VAGUE)s)[\s-]+(?P<unit>%(UNIT)s)"
+            r"(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|later|before|after|previously|from\s+now|hence)(?!\w)"),
+    ("set_every", r"(?P<q>every|each|per|once\s+a|twice\s+a|once\s+every)\s+(?:(?P<other>other)\s+)?"
+                  r"(?:(?P<unit>%(UNIT_SG)s)|(?P<wd>%(WEEKDAY_FULL)s)|(?P<month>%(MONTH_FULL)s)|(?P<season>%(SEASON)s)"
+                  r"|(?P<part>%(DAYPART)s))"),
+    ("set_plural", r"(?<!\w)(?P<wd>(?-i:Mondays|Tuesdays|Wednesdays|Thursdays|Fridays|Saturdays|Sundays))(?!\w)"),
+    ("set_adverb", r"(?<![\w-])(?P<word>%(SETADV)s)(?![\w-])"),
+    ("duration", r"(?:(?P<approx>%(APPROX)s)\s+)?(?:(?P<rel>the\s+past|the\s+last|the\s+next|the\s+first|the\s+final|"
+                 r"the\s+previous|the\s+coming|the\s+following|the\s+latest|the\s+same|the\s+remaining|the\s+full|"
+                 r"the\s+entire|the|past|last|next|first|another|an\s+additional|additional|more)\s+)?"
+                 r"(?P<n>%(NUM)s)[\s-]+(?:(?P<more>more|full|long|straight|consecutive)\s+)?(?P<unit>%(UNIT)s)"
+                 r"(?P<adj>-long|-old|\s+old)?"),
+    ("vague_duration", r"(?:(?P<approx>%(APPROX)s)\s+)?(?P<n>%(VAGUE)s)\s+(?P<unit>%(UNIT_PL)s)"),
+    ("bare_plural", r"\b(?:for|within|in|over|take|takes|took|taking|than|lasted|last|after|spent|spend)\s+"
+                    r"(?P<t>(?P<unit>days|weeks|months|years|decades|minutes|hours|centuries))(?!\w)"),
+    ("fuzzy", r"(?<![\w-])(?P<word>%(FUZZY)s)(?![\w-])"),
+)
+
+
+@lru_cache(maxsize=1)
+def rules() -> tuple[Rule, ...]:
+    """All rules, compiled once."""
+    frags = _fragments()
+    return tuple(Rule(name, _compile(t, frags), i) for i, (name, t) in enumerate(_TEMPLATES))
+
+
+@lru_cache(maxsize=1)
+def fragments() -> dict[str, str]:
+    """The regex fragments (for tests and other rules)."""
+    return _fragments()
