@@ -36,7 +36,7 @@ TITLE_REPEAT = "repeats the title"
 _WORD = re.compile(r"[\w'’-]+", re.UNICODE)
 _SENTENCE_END = re.compile(r"""[.!?…]["'”’»)\]]*$""")
 _NUMERIC_TOKEN = re.compile(r"^[\d.,:+/()-]*\d[\d.,:+/()-]*[kKmM]?$")
-_TIME = re.compile(r"\b\d{1,2}[:.h]\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?\b", re.IGNORECASE)
+_TIME = re.compile(r"\b\d{1,2}(?:[:h]\d{2}(?::\d{2})?|(?:[.:]\d{2})?\s*[ap]\.?m\b\.?)", re.IGNORECASE)
 _DATE_NUMERIC = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
 _MONTHS = (
     "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|"

@@ -212,6 +212,7 @@ class Analysis(Record):
     quotes: list[Quote] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     sentences: list[tuple[int, int]] = field(default_factory=list)
+    terms: dict[str, float] = field(default_factory=dict)  # content-word lemma counts (story clustering)
 
 
 @dataclass(slots=True)

@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from storyline.clean import CleanResult, clean
+from storyline.corpus.story_features import content_lemmas
 from storyline.extract.entities import find_entities
 from storyline.extract.quotes import extract_quotes
 from storyline.model import Analysis, Quote, RawDocument, Timex
@@ -84,6 +85,7 @@ def analyze_doc(prepared: Prepared, doc: Doc) -> Analysis:
     quotes = extract_quotes(doc, mentions, entities)
     sentences = [(s.start_char, s.end_char) for s in doc.sents]
     date_quotes(quotes, timexes, sentences, published.value)
+    terms = {k: float(v) for k, v in content_lemmas(doc).items()}
     return Analysis(
         text=text,
         removed=prepared.cleaned.removed,
@@ -95,6 +97,7 @@ def analyze_doc(prepared: Prepared, doc: Doc) -> Analysis:
         quotes=quotes,
         events=events,
         sentences=sentences,
+        terms=terms,
     )
 
 

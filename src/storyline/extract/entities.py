@@ -89,7 +89,7 @@ def _trim(ent: Span) -> tuple[Span, str, str | None] | None:
     text = names.strip_possessive(span.text)
     if len(text) < 2 or not any(c.isalpha() for c in text) or text.lower() == text and ent.label_ != "NORP":
         return None
-    if all(names.is_title_word(t.text) for t in span):
+    if all(names.is_role_word(t.text) or names.is_honorific(t.text) for t in span):
         return None
     if text != span.text:
         char_span = doc.char_span(span.start_char, span.start_char + len(text), alignment_mode="contract")
@@ -124,6 +124,9 @@ def _title_before(span: Span) -> str | None:
     words = doc[first : span.start]
     if not len(words) or not any(names.is_role_word(t.text) or names.is_honorific(t.text) for t in words):
         return None
+    last = words[-1]
+    if last.tag_ in {"NNS", "NNPS"} or not (span.start <= last.head.i < span.end or last.dep_ == "compound"):
+        return None
     return words.text
 
 
@@ -137,14 +140,21 @@ def _appositive_titles(span: Span) -> list[str]:
             found.append(_strip_determiner(phrase))
     if head.dep_ == "appos" and head.head.i < span.start and names.is_role_word(head.head.text):
         governor = head.head
-        phrase = span.doc[governor.left_edge.i : governor.i + 1]
-        found.append(_strip_determiner(phrase))
+        modifiers = [t for t in governor.lefts if t.dep_ in {"amod", "compound", "nmod"}]
+        start = modifiers[0].i if modifiers else governor.i
+        found.append(span.doc[start : governor.i + 1].text)
     return [f for f in found if f and len(f) < 120]
 
 
 def _strip_determiner(phrase: Span) -> str:
-    tokens = [t for t in phrase if not (t.i == phrase.start and t.dep_ in {"det", "poss"})]
-    return " ".join(t.text for t in tokens).strip(" ,")
+    """The phrase without a leading determiner or possessor ("the foreign minister" -> "foreign minister")."""
+    start = phrase.start
+    first = phrase.doc[start]
+    if first.dep_ == "det":
+        start += 1
+    elif first.dep_ == "poss":
+        start = first.right_edge.i + 1
+    return phrase.doc[start : phrase.end].text.strip(" ,")
 
 
 def _attach(mention: Mention, clusters: list[_Cluster]) -> _Cluster:
@@ -157,7 +167,8 @@ def _attach(mention: Mention, clusters: list[_Cluster]) -> _Cluster:
         clusters.append(match)
     elif len(words) > len(match.words) and mention.label in _PERSON_CONFUSABLE:
         match.words = words
-    match.label_votes[mention.label] += 1
+    partial = names.squash(match.name) != key and match.label_votes.get("PERSON", 0) > 0
+    match.label_votes["PERSON" if partial else mention.label] += 1
     return match
 
 

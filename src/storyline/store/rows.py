@@ -29,6 +29,7 @@ def article_rows(prepared: Prepared, analyzed: Analyzed, raw_digest: str) -> dic
         "text": a.text,
         "offset_map": [list(m) for m in prepared.cleaned.offset_map],
         "sentences": [list(s) for s in a.sentences],
+        "terms": a.terms,
         "extra": {k: v for k, v in raw.extra.items() if not k.startswith("_")},
         "metadata_date": raw.metadata_date,
         "html_date": raw.html_date,

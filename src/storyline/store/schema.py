@@ -46,6 +46,7 @@ articles = sa.Table(
     sa.Column("text", sa.Text, nullable=False),  # cleaned text: every offset points here
     sa.Column("offset_map", sa.JSON, nullable=False),
     sa.Column("sentences", sa.JSON, nullable=False),
+    sa.Column("terms", sa.JSON, nullable=False),
     sa.Column("extra", sa.JSON, nullable=False),
     sa.Column("metadata_date", sa.String(40)),
     sa.Column("html_date", sa.String(40)),

@@ -22,7 +22,15 @@ from functools import cache
 from importlib import resources
 
 from storyline.model import Dateline, DateEstimate, Evidence, RawDocument, RemovedLine, Timex, precision_of
-from storyline.time.pubdate_calendar import first_day, parse_timex, timex, to_date, valid_day, weekday_of
+from storyline.time.pubdate_calendar import (
+    first_day,
+    last_day,
+    parse_timex,
+    timex,
+    to_date,
+    valid_day,
+    weekday_of,
+)
 from storyline.time.pubdate_signals import Signal, Signals, YearMention, bound_day, collect
 
 __all__ = ["estimate_published", "refine_with_neighbours"]
@@ -185,6 +193,7 @@ def _from_dated(
     if best.parts[2] is None:  # a month; take a day inside it when one is given
         days = [c for c in accepted if c.parts[2] is not None and _relation(c, best) == "near"]
         best = max(days, key=_weight) if days else best
+    best = _prefer_text_day(best, accepted)
     value = best.value
     shifted = False
     anchor_exact = False
@@ -221,6 +230,29 @@ def _from_dated(
     evidence += [y.evidence() for y in signals.years if y.parts[0] == year]
     evidence += [c.evidence("disagrees") for c in conflicts] + rejected + _bound_evidence(bound)
     return _estimate(value, confidence, evidence)
+
+
+_MARKUP_ROLES = ("metadata", "htmldate")
+_TEXT_ROLES = ("dateline", "date-line", "bare-date-line")
+
+
+def _prefer_text_day(best: Signal, accepted: list[Signal]) -> Signal:
+    """A day the text states beats a markup date one day off (markup is often UTC, the text local time).
+
+    A bare date line only wins when it is the earlier day: a later one may be a page-render stamp.
+    """
+    if best.role not in _MARKUP_ROLES or best.parts[2] is None:
+        return best
+    best_date = to_date(*best.parts)  # type: ignore[arg-type]
+    stated = []
+    for signal in accepted:
+        if signal.role not in _TEXT_ROLES or signal.parts[2] is None or _relation(signal, best) != "near":
+            continue
+        date = to_date(*signal.parts)  # type: ignore[arg-type]
+        if signal.role == "bare-date-line" and (date is None or best_date is None or date > best_date):
+            continue
+        stated.append(signal)
+    return max(stated, key=_weight) if stated else best
 
 
 def value_matches(anchor: Signal, value: str) -> bool:
@@ -375,8 +407,6 @@ def _constraints(evidence: list[Evidence]) -> tuple[int | None, dt.date | None]:
         elif item.kind in _BOUND_KINDS and item.value:
             year, month, day = parse_timex(item.value)
             if year is not None:
-                from storyline.time.pubdate_calendar import last_day
-
                 day_bound = last_day(year, month, day)
                 bound = day_bound if bound is None else min(bound, day_bound)
     return weekday, bound

@@ -134,8 +134,11 @@ def collect(
     found = Signals()
     for kind, value in (("metadata", raw.metadata_date), ("htmldate", raw.html_date)):
         mention = parse_date_string(value)
-        if mention is not None and mention.year is not None:
-            found.full.append(Signal(kind, kind, mention.value, f"{kind} date {value}"))
+        if mention is None or mention.year is None:
+            continue
+        if kind == "htmldate" and raw.kind == "html" and any(s.value == mention.value for s in found.full):
+            continue  # for a page, both readings come from htmldate: one signal, not two
+        found.full.append(Signal(kind, kind, mention.value, f"{kind} date {value}"))
     if dateline is not None and dateline.date:
         year, _, _ = parse_timex(dateline.date)
         target = found.full if year is not None else found.partial
@@ -147,7 +150,8 @@ def collect(
             found.full.append(signal)
         elif year is None and signal.role == "date-line":
             found.partial.append(signal)
-    found.full.extend(title_dates(raw.title, text))
+    seen = {(s.start, s.end) for s in found.full if s.start is not None}
+    found.full.extend(s for s in title_dates(raw.title, text) if (s.start, s.end) not in seen or s.start is None)
     found.bounds.extend(upper_bounds(raw, removed))
     found.bounds.extend(updated)
     found.mentions = year_mentions(text, timexes)
@@ -312,7 +316,7 @@ def lead_weekday(text: str, dateline: Dateline | None, timexes: list[Timex] | No
             continue
         number = weekday_number(word)
         if number is not None:
-            found.setdefault(number, (match.group(0), start, start + len(match.group(0))))
+            found.setdefault(number, (word, start, start + len(word)))
     for item in timexes or []:
         weekday = re.fullmatch(r"XXXX-WXX-([1-7])", getattr(item, "value", "") or "")
         if weekday and dateline.start <= item.start < lead_end:

@@ -18,13 +18,14 @@ from storyline.model import Timex, precision_of
 from storyline.time.timex_calendar import RefDate
 from storyline.time.timex_filters import accept
 from storyline.time.timex_normalize import NORMALIZERS, Context, Piece
-from storyline.time.timex_patterns import rules
+from storyline.time.timex_patterns import TOKEN, rules, token_keys, trigger_index
 from storyline.time.timex_tense import doc_direction, text_direction
 
 __all__ = ["tag_timexes"]
 
 _CONFIDENCE = {"absolute": 1.0, "dct": 0.9, "timex": 0.7}
 _CONCRETE = re.compile(r"^\d{4}")
+_REACH = 90  # characters scanned either side of a trigger word
 
 
 @dataclass(slots=True)
@@ -42,14 +43,56 @@ def _extent(m: re.Match[str]) -> tuple[int, int]:
     return m.span()
 
 
+def _windows(text: str) -> dict[int, list[tuple[int, int]]]:
+    """For each rule, the merged stretches of text around its trigger words.
+
+    Rules only run where one of their trigger words occurs, which keeps tagging cheap; a
+    stretch reaches ``_REACH`` characters either side of the trigger, widened to whitespace.
+    """
+    index = trigger_index()
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for m in TOKEN.finditer(text):
+        for key in token_keys(m):
+            for rule in index.get(key, ()):
+                spans.setdefault(rule, []).append(m.span())
+    size = len(text)
+    merged: dict[int, list[tuple[int, int]]] = {}
+    for rule, hits in spans.items():
+        out: list[tuple[int, int]] = []
+        for start, end in hits:
+            lo, hi = max(0, start - _REACH), min(size, end + _REACH)
+            if out and lo <= out[-1][1]:
+                out[-1] = (out[-1][0], hi)
+            else:
+                out.append((lo, hi))
+        merged[rule] = [(_back_to_space(text, lo), _on_to_space(text, hi)) for lo, hi in out]
+    return merged
+
+
+def _back_to_space(text: str, pos: int) -> int:
+    while pos > 0 and not text[pos - 1].isspace():
+        pos -= 1
+    return pos
+
+
+def _on_to_space(text: str, pos: int) -> int:
+    size = len(text)
+    while pos < size and not text[pos].isspace():
+        pos += 1
+    return pos
+
+
 def find_candidates(text: str) -> list[_Candidate]:
     """Every rule match that passes its context check (overlapping ones included)."""
     found = []
-    for rule in rules():
-        for m in rule.pattern.finditer(text):
-            start, end = _extent(m)
-            if end > start and accept(rule.name, m, text):
-                found.append(_Candidate(start, end, rule.priority, rule.name, m))
+    all_rules = rules()
+    for index, stretches in _windows(text).items():
+        rule = all_rules[index]
+        for lo, hi in stretches:
+            for m in rule.pattern.finditer(text, lo, hi):
+                start, end = _extent(m)
+                if end > start and accept(rule.name, m, text):
+                    found.append(_Candidate(start, end, rule.priority, rule.name, m))
     return found
 
 

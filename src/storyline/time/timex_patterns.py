@@ -23,6 +23,7 @@ class Rule:
     name: str
     pattern: re.Pattern[str]
     priority: int  # lower wins between equally long overlapping matches
+    triggers: frozenset[str]  # lower-case words or token classes (``#year``) that any match contains
 
 
 def _fragments() -> dict[str, str]:
@@ -87,94 +88,189 @@ def _compile(template: str, frags: dict[str, str]) -> re.Pattern[str]:
     return re.compile(template % frags, re.I)
 
 
-#: (name, template) in priority order; ``%(NAME)s`` are fragments.
-_TEMPLATES: tuple[tuple[str, str], ...] = (
+#: (name, template, triggers) in priority order; ``%(NAME)s`` are fragments; triggers are words,
+#: token classes (``#year``, see :func:`token_keys`) or word lists (``@MONTHS``).
+_TEMPLATES: tuple[tuple[str, str, str], ...] = (
     ("iso_date", r"(?<![\d-])(?P<y>\d{4})-(?P<m>[01]\d)-(?P<d>[0-3]\d)"
-                 r"(?:T(?P<hh>[0-2]\d):(?P<mm>[0-5]\d)(?::(?P<ss>[0-5]\d))?)?(?![\d-])"),
-    ("slash_date", r"(?<![\d/.])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\d/])"),
+                 r"(?:T(?P<hh>[0-2]\d):(?P<mm>[0-5]\d)(?::(?P<ss>[0-5]\d))?)?(?![\d-])",
+     "#iso"),
+    ("slash_date", r"(?<![\d/.])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\d/])",
+     "#slash"),
     ("clock", r"(?:(?P<approx>%(APPROX)s)\s+)?(?<![\d.:,$])(?P<h>[0-2]?\d)(?:[:.](?P<mi>[0-5]\d))?(?::(?P<s>[0-5]\d))?"
               r"\s*(?:(?P<ampm>%(AMPM)s)|o'clock|(?=:)\b)(?:\s+(?P<tz>%(TZ)s))?"
               r"(?:,?\s+(?:on\s+)?(?P<when>%(WEEKDAY)s|today|tonight|yesterday|tomorrow|"
-              r"%(MONTH)s\s+%(DAY)s(?:,?\s+%(YEAR)s)?))?"),
+              r"%(MONTH)s\s+%(DAY)s(?:,?\s+%(YEAR)s)?))?",
+     "m am pm clock"),
     ("clock24", r"(?:(?P<approx>%(APPROX)s)\s+)?(?<![\d.:,$])(?P<h>[0-2]?\d):(?P<mi>[0-5]\d)(?!:\d)"
-                r"(?:\s+(?P<tz>%(TZ)s))?(?:,?\s+(?:on\s+)?(?P<when>%(WEEKDAY)s|today|tonight|yesterday|tomorrow))?"),
+                r"(?:\s+(?P<tz>%(TZ)s))?(?:,?\s+(?:on\s+)?(?P<when>%(WEEKDAY)s|today|tonight|yesterday|tomorrow))?",
+     "#clock"),
     ("clock_word", r"(?:(?P<approx>%(APPROX)s)\s+)?(?P<word>noon|midday|midnight)"
-                   r"(?:\s+(?P<tz>%(TZ)s))?(?:,?\s+(?:on\s+)?(?P<when>%(WEEKDAY)s|today|tonight|yesterday|tomorrow))?"),
+                   r"(?:\s+(?P<tz>%(TZ)s))?(?:,?\s+(?:on\s+)?(?P<when>%(WEEKDAY)s|today|tonight|yesterday|tomorrow))?",
+     "noon midday midnight"),
     ("md_range", r"(?P<month>%(MONTH)s)\s+(?P<d1>%(DAY)s)\s*(?:-|–|—|to|and|through|or)\s*(?P<d2>%(DAY)s)"
-                 r"(?:,?\s+(?P<y>%(YEAR)s))?"),
+                 r"(?:,?\s+(?P<y>%(YEAR)s))?",
+     "@MONTHS"),
     ("mdy", r"(?:(?P<wd>%(WEEKDAY)s),?\s+)?(?:(?P<pos>early|mid|late)[\s-]+)?(?P<month>%(MONTH)s)\s+"
-            r"(?:the\s+)?(?P<d>%(DAY)s)(?:(?:,\s*|\s+)(?P<y>%(YEAR)s|'\d\d))?"),
+            r"(?:the\s+)?(?P<d>%(DAY)s)(?:(?:,\s*|\s+)(?P<y>%(YEAR)s|'\d\d))?",
+     "@MONTHS"),
     ("dmy", r"(?:(?P<wd>%(WEEKDAY)s),?\s+)?(?:the\s+)?(?P<d>%(DAY)s)\s+(?:of\s+)?(?P<month>%(MONTH)s)"
-            r"(?:,?\s+(?P<y>%(YEAR)s))?"),
-    ("month_year", r"(?:(?P<pos>%(POSMOD)s)[\s-]+)?(?P<month>%(MONTH)s),?\s+(?:of\s+)?(?P<y>%(YEAR)s|'\d\d)"),
+            r"(?:,?\s+(?P<y>%(YEAR)s))?",
+     "@MONTHS"),
+    ("month_year", r"(?:(?P<pos>%(POSMOD)s)[\s-]+)?(?P<month>%(MONTH)s),?\s+(?:of\s+)?(?P<y>%(YEAR)s|'\d\d)",
+     "@MONTHS"),
     ("month", r"(?:(?P<pos>%(POSMOD)s)[\s-]+)?(?:(?P<rel>last|next|this|this\s+past|this\s+coming|coming|past)\s+)?"
               r"(?P<month>%(MONTH_FULL)s|Sept\.|Jan\.|Feb\.|Aug\.|Oct\.|Nov\.|Dec\.)"
-              r"(?:\s+(?:of\s+)?(?P<yrel>last|next|this)\s+year)?"),
-    ("year_range", r"(?P<y1>%(YEAR)s)\s*(?:-|–|/)\s*(?P<y2>\d\d)(?![\d%%])"),
-    ("fiscal_year", r"(?:(?P<rel>%(REL)s)\s+)?(?:fiscal|FY|financial)(?:\s+year)?[\s-]*(?P<y>%(YEAR)s|'?\d\d(?!\d))"),
-    ("year", r"(?:(?:the\s+)?(?P<pos>%(POSMOD)s)[\s-]+)?(?:(?P<yr>the\s+year)\s+)?(?P<y>%(YEAR)s)"),
+              r"(?:\s+(?:of\s+)?(?P<yrel>last|next|this)\s+year)?",
+     "@MONTHS"),
+    ("year_range", r"(?P<y1>%(YEAR)s)\s*(?:-|–|/)\s*(?P<y2>\d\d)(?![\d%%])",
+     "#year"),
+    ("fiscal_year", r"(?:(?P<rel>%(REL)s)\s+)?(?:fiscal|FY|financial)(?:\s+year)?[\s-]*(?P<y>%(YEAR)s|'?\d\d(?!\d))",
+     "fiscal fy financial"),
+    ("year", r"(?:(?:the\s+)?(?P<pos>%(POSMOD)s)[\s-]+)?(?:(?P<yr>the\s+year)\s+)?(?P<y>%(YEAR)s)",
+     "#year"),
     ("decade", r"(?:(?:the\s+)?(?P<pos>early|mid|late)[\s-]+)?(?:(?P<full>\d{3})0'?s|'(?P<short>\d)0'?s"
-               r"|(?P<word>%(DECADE_WORD)s))(?!\w)"),
-    ("century", r"(?:(?:the\s+)?(?P<pos>early|mid|late)[\s-]+)?(?P<n>%(ORDINAL)s|%(ORDNUM)s)[\s-]+century(?!\w)"),
+               r"|(?P<word>%(DECADE_WORD)s))(?!\w)",
+     "#decade @DECADES"),
+    ("century", r"(?:(?:the\s+)?(?P<pos>early|mid|late)[\s-]+)?(?P<n>%(ORDINAL)s|%(ORDNUM)s)[\s-]+century(?!\w)",
+     "century"),
     ("this_century", r"(?P<rel>this|last|next|the\s+last|the\s+past|the\s+next|the\s+current|the\s+previous)\s+"
-                     r"(?P<unit>century|decade)"),
+                     r"(?P<unit>century|decade)",
+     "century decade"),
     ("quarter", r"(?:(?P<det>the|its|a|this|that|their|his|her)\s+)?(?:(?P<yr>%(YEAR)s)\s+)?"
                 r"(?:(?P<adj>latest|current|past|previous|prior|same|comparable|fiscal|flat|latest\s+fiscal|"
                 r"year-earlier|year-ago)[\s-]+)?"
                 r"(?:(?P<yr2>%(YEAR)s)\s+)?(?:fiscal[\s-]+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th|final)"
                 r"[\s-]+(?:fiscal\s+)?quarter(?!s)(?:\s+of\s+(?:fiscal\s+)?(?P<of>%(YEAR)s|the\s+year|this\s+year|"
-                r"last\s+year|next\s+year))?"),
-    ("quarter_code", r"(?<!\w)(?P<q>Q[1-4])(?:\s+(?:of\s+)?(?P<y>%(YEAR)s)|[\s/-]?(?P<yy>'?\d\d)(?!\d))?(?!\w)"),
+                r"last\s+year|next\s+year))?",
+     "quarter"),
+    ("quarter_code", r"(?<!\w)(?P<q>Q[1-4])(?:\s+(?:of\s+)?(?P<y>%(YEAR)s)|[\s/-]?(?P<yy>'?\d\d)(?!\d))?(?!\w)",
+     "q1 q2 q3 q4"),
     ("half", r"(?:(?P<det>the|its|this)\s+)?(?P<h>first|second|1st|2nd|latter|last)[\s-]+half"
-             r"(?:\s+of\s+(?:fiscal\s+)?(?P<of>%(YEAR)s|the\s+year|this\s+year|last\s+year|next\s+year))?"),
+             r"(?:\s+of\s+(?:fiscal\s+)?(?P<of>%(YEAR)s|the\s+year|this\s+year|last\s+year|next\s+year))?",
+     "half"),
     ("season", r"(?:(?P<pos>early|mid|late|the\s+end\s+of|the\s+beginning\s+of)[\s-]+)?"
                r"(?:(?P<rel>this\s+past|this\s+coming|the\s+past|the\s+coming|the\s+next|this|last|next|past|coming|the)\s+)?"
-               r"(?P<season>%(SEASON)s)(?:\s+(?:of\s+)?(?P<y>%(YEAR)s))?"),
+               r"(?P<season>%(SEASON)s)(?:\s+(?:of\s+)?(?P<y>%(YEAR)s))?",
+     "@SEASONS"),
     ("anaphoric_unit", r"(?:(?P<pos>%(POSMOD)s)\s+)?(?P<rel>the\s+same|the\s+previous|the\s+following|the\s+next|"
                        r"the\s+prior|the\s+preceding|that|the)\s+(?P<unit>day|week|month|year|morning|night|evening|afternoon)"
-                       r"(?!\w|-)(?:\s+(?P<after>before|after|earlier|later))?"),
+                       r"(?!\w|-)(?:\s+(?P<after>before|after|earlier|later))?",
+     "day week month year morning night evening afternoon quarter"),
     ("relative_unit", r"(?:(?P<pos>%(POSMOD)s)\s+)?(?P<rel>this\s+past|this\s+coming|the\s+past|the\s+last|"
                       r"the\s+coming|the\s+current|this|last|next|past|coming|current)\s+"
-                      r"(?:(?P<fiscal>fiscal|calendar)\s+)?(?P<unit>week|weekend|month|year|quarter)(?!\w|-)"),
-    ("earlier_unit", r"(?P<when>earlier|later)\s+(?P<rel>this|that|in\s+the|last|next)\s+(?P<unit>week|month|year|day)"),
+                      r"(?:(?P<fiscal>fiscal|calendar)\s+)?(?P<unit>week|weekend|month|year|quarter)(?!\w|-)",
+     "week weekend month year quarter"),
+    ("earlier_unit", r"(?P<when>earlier|later)\s+(?P<rel>this|that|in\s+the|last|next)\s+(?P<unit>week|month|year|day)",
+     "earlier later"),
     ("year_adj", r"(?:(?P<det>the|a|its)\s+)?(?:(?P<adj>comparable|same)\s+)?(?P<kind>year-earlier|year-ago|year-before|"
-                 r"prior-year|year\s+earlier|year\s+ago)(?:\s+(?P<unit>quarter|period|month|week))?"),
-    ("year_end", r"(?:(?P<rel>this|last|next|the)\s+)?(?P<kind>year|month|quarter|week)[\s-]+end(?!\w)"),
+                 r"prior-year|year\s+earlier|year\s+ago)(?:\s+(?P<unit>quarter|period|month|week))?",
+     "earlier ago before prior"),
+    ("year_end", r"(?:(?P<rel>this|last|next|the)\s+)?(?P<kind>year|month|quarter|week)[\s-]+end(?!\w)",
+     "end"),
     ("deictic", r"(?:(?P<pos>early|earlier|late|later|mid)[\s-]+)?(?P<word>the\s+day\s+before\s+yesterday|"
                 r"the\s+day\s+after\s+tomorrow|today|yesterday|tomorrow|tonight|overnight)(?:'s)?(?!\w)"
-                r"(?:\s+(?P<part>%(DAYPART)s))?"),
+                r"(?:\s+(?P<part>%(DAYPART)s))?",
+     "today yesterday tomorrow tonight overnight"),
     ("part_of_day", r"(?:(?P<pos>early|late|mid)[\s-]+)?(?P<rel>this|last|tomorrow|yesterday|the)\s+"
-                    r"(?P<part>morning|afternoon|evening|night)(?!\w)"),
+                    r"(?P<part>morning|afternoon|evening|night)(?!\w)",
+     "morning afternoon evening night"),
     ("weekday", r"(?:(?P<pos>early|late|mid)[\s-]+)?(?:(?P<rel>last|next|this\s+past|this\s+coming|this|coming|"
                 r"the\s+previous|the\s+following|the\s+next|that)\s+)?(?P<wd>%(WEEKDAY_FULL)s)"
-                r"(?:\s+(?P<part>%(DAYPART)s))?"),
-    ("weekday_abbr", r"(?P<wd>(?-i:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun))\.(?=\s*,?\s*(?:%(MONTH)s|\d))"),
-    ("part_weekday", r"(?P<part>%(DAYPART)s)\s+(?:of\s+)?(?P<wd>%(WEEKDAY_FULL)s)"),
-    ("holiday", r"(?:(?P<rel>last|next|this)\s+)?(?-i:(?P<name>%(HOLIDAY)s))(?!\w)"),
+                r"(?:\s+(?P<part>%(DAYPART)s))?",
+     "@WEEKDAYS"),
+    ("weekday_abbr", r"(?P<wd>(?-i:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun))\.(?=\s*,?\s*(?:%(MONTH)s|\d))",
+     "@WEEKDAYS"),
+    ("part_weekday", r"(?P<part>%(DAYPART)s)\s+(?:of\s+)?(?P<wd>%(WEEKDAY_FULL)s)",
+     "@WEEKDAYS"),
+    ("holiday", r"(?:(?P<rel>last|next|this)\s+)?(?-i:(?P<name>%(HOLIDAY)s))(?!\w)",
+     "@HOLIDAYS"),
     ("ago", r"(?:(?P<approx>%(APPROX)s|about|some)\s+)?(?P<n>%(NUM)s|%(VAGUE)s)[\s-]+(?P<unit>%(UNIT)s)"
-            r"(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|later|before|after|previously|from\s+now|hence)(?!\w)"),
+            r"(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|later|before|after|previously|from\s+now|hence)(?!\w)",
+     "ago earlier later before after previously"),
     ("set_every", r"(?P<q>every|each|per|once\s+a|twice\s+a|once\s+every)\s+(?:(?P<other>other)\s+)?"
                   r"(?:(?P<unit>%(UNIT_SG)s)|(?P<wd>%(WEEKDAY_FULL)s)|(?P<month>%(MONTH_FULL)s)|(?P<season>%(SEASON)s)"
-                  r"|(?P<part>%(DAYPART)s))"),
-    ("set_plural", r"(?<!\w)(?P<wd>(?-i:Mondays|Tuesdays|Wednesdays|Thursdays|Fridays|Saturdays|Sundays))(?!\w)"),
-    ("set_adverb", r"(?<![\w-])(?P<word>%(SETADV)s)(?![\w-])"),
+                  r"|(?P<part>%(DAYPART)s))",
+     "every each per once twice"),
+    ("set_plural", r"(?<!\w)(?P<wd>(?-i:Mondays|Tuesdays|Wednesdays|Thursdays|Fridays|Saturdays|Sundays))(?!\w)",
+     "@WEEKDAYS"),
+    ("set_adverb", r"(?<![\w-])(?P<word>%(SETADV)s)(?![\w-])",
+     "@SETADV"),
     ("duration", r"(?:(?P<approx>%(APPROX)s)\s+)?(?:(?P<rel>the\s+past|the\s+last|the\s+next|the\s+first|the\s+final|"
                  r"the\s+previous|the\s+coming|the\s+following|the\s+latest|the\s+same|the\s+remaining|the\s+full|"
                  r"the\s+entire|the|past|last|next|first|another|an\s+additional|additional|more)\s+)?"
                  r"(?P<n>%(NUM)s)[\s-]+(?:(?P<more>more|full|long|straight|consecutive)\s+)?(?P<unit>%(UNIT)s)"
-                 r"(?P<adj>-long|-old|\s+old)?"),
-    ("vague_duration", r"(?:(?P<approx>%(APPROX)s)\s+)?(?P<n>%(VAGUE)s)\s+(?P<unit>%(UNIT_PL)s)"),
+                 r"(?P<adj>-long|-old|\s+old)?",
+     "@UNITS"),
+    ("vague_duration", r"(?:(?P<approx>%(APPROX)s)\s+)?(?P<n>%(VAGUE)s)\s+(?P<unit>%(UNIT_PL)s)",
+     "@UNITS"),
     ("bare_plural", r"\b(?:for|within|in|over|take|takes|took|taking|than|lasted|last|after|spent|spend)\s+"
-                    r"(?P<t>(?P<unit>days|weeks|months|years|decades|minutes|hours|centuries))(?!\w)"),
-    ("fuzzy", r"(?<![\w-])(?P<word>%(FUZZY)s)(?![\w-])"),
+                    r"(?P<t>(?P<unit>days|weeks|months|years|decades|minutes|hours|centuries))(?!\w)",
+     "@UNITS"),
+    ("fuzzy", r"(?<![\w-])(?P<word>%(FUZZY)s)(?![\w-])",
+     "@FUZZY"),
 )
+
+
+def _word_lists() -> dict[str, set[str]]:
+    lex = lexicon()
+    weekdays = set(lex["weekdays"])
+    return {
+        "@MONTHS": set(lex["months"]),
+        "@WEEKDAYS": weekdays | {w + "s" for w in weekdays if w.endswith("day")},
+        "@SEASONS": set(lex["seasons"]),
+        "@DECADES": {"twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties"},
+        "@HOLIDAYS": {h.split()[0].split("'")[0] for h in lex["holidays_fixed"]} | {"thanksgiving"},
+        "@SETADV": {w.split("-")[0] for w in lex["set_adverbs"]},
+        "@UNITS": {w for form in unit_table() for w in form.split()},
+        "@FUZZY": {w for phrase in lex["fuzzy"] for w in phrase.split()} - _FUNCTION_WORDS,
+    }
+
+
+_FUNCTION_WORDS = {"the", "a", "at", "in", "for", "to", "of", "as", "just", "right", "only", "until", "more", "most"}
+
+
+def _expand(triggers: str, lists: dict[str, set[str]]) -> frozenset[str]:
+    out: set[str] = set()
+    for item in triggers.split():
+        out |= lists[item] if item.startswith("@") else {item}
+    return frozenset(out)
 
 
 @lru_cache(maxsize=1)
 def rules() -> tuple[Rule, ...]:
     """All rules, compiled once."""
     frags = _fragments()
-    return tuple(Rule(name, _compile(t, frags), i) for i, (name, t) in enumerate(_TEMPLATES))
+    lists = _word_lists()
+    return tuple(
+        Rule(name, _compile(t, frags), i, _expand(trig, lists)) for i, (name, t, trig) in enumerate(_TEMPLATES)
+    )
+
+
+@lru_cache(maxsize=1)
+def trigger_index() -> dict[str, tuple[int, ...]]:
+    """Trigger word or token class -> indices of the rules it wakes."""
+    index: dict[str, list[int]] = {}
+    for i, rule in enumerate(rules()):
+        for key in rule.triggers:
+            index.setdefault(key, []).append(i)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+TOKEN = re.compile(
+    r"(?P<iso>\d{4}-\d\d-\d\d)|(?P<slash>\d{1,2}/\d{1,2}/\d{2,4})|(?P<clock>\d{1,2}[:.]\d\d)"
+    r"|(?P<decade>\d{0,2}\d0'?s\b)|(?P<num>\d+)|(?P<word>[A-Za-z]+)"
+)
+
+
+def token_keys(m: re.Match[str]) -> tuple[str, ...]:
+    """The trigger keys of one :data:`TOKEN` match: its lower-case word or its classes."""
+    kind = m.lastgroup
+    if kind == "word":
+        return (m.group().lower(),)
+    if kind == "num":
+        digits = m.group()
+        return ("#", "#year") if len(digits) == 4 and digits[0] in "12" else ("#",)
+    return ("#" + (kind or ""),)
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,366 @@
+"""Build a story's timeline: dated entries, merged across outlets, with their supporting spans.
+
+The method extends news-tls's DATEWISE (Gholipour Ghalandari & Ifrim 2020):
+
+1. Every sentence gets the date of its first usable time expression (a DATE/TIME timex, or an
+   event dated from one) at day, month or year precision with a known year. Undated lead
+   sentences of an article stand for its publication date and the day before. Page-render or
+   crawl stamps are never used: only timexes, events and the publication date the store gives.
+2. Dates are ranked by how the story refers to them: articles mentioning the date, articles
+   published later that still mention it (the story looking back), articles published on it
+   (weights in ``data/timeline.toml``).
+3. For each date in rank order, the candidate sentences close to the date's shared vocabulary
+   are kept (PM-Mean), and up to ``per_date`` sentences are chosen to stay closest to their
+   centroid, skipping near-duplicates of sentences chosen for any date and sentences without a
+   story keyword.
+4. Each chosen sentence becomes an entry; the date's other candidate sentences that say the same
+   thing (TF-IDF cosine) join it as further sources, so five outlets reporting the same talks make
+   one entry with five sources. An entry dated well before its articles were published is
+   ``background`` (history the articles recall), otherwise ``news``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import tomllib
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+import numpy as np
+
+from storyline.corpus.summarize import SentenceSpace, centroid_select, cosine, date_candidates
+from storyline.model import Event, Quote, SourceSpan, Timex, TimelineEntry, precision_of
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]+")
+_STOP = frozenset(
+    "the a an and or but of to in on at for with by from as is was were be been are has have had it its "
+    "this that these those he she they we you i his her their our your not no said says say will would "
+    "could should may might can also after before over into about than more most new one two three "
+    "who which what when where there here then them him us mr mrs ms just up out so if do does did".split()
+)
+
+
+@dataclass(slots=True)
+class TimelineArticle:
+    """What the timeline needs of one stored article."""
+
+    id: str
+    published: str | None  # TIMEX3 value of the publication date
+    text: str  # cleaned text; every offset below points into it
+    sentences: list[tuple[int, int]]
+    outlet: str | None = None
+    events: list[Event] = field(default_factory=list)
+    timexes: list[Timex] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineSettings:
+    """Knobs of the builder; defaults come from ``data/timeline.toml``."""
+
+    lead_sentences: int
+    publication_days: int
+    precisions: tuple[str, ...]
+    weights: dict[str, float]
+    coarse_penalty: float
+    per_date: int
+    min_words: int
+    max_words: int
+    max_similarity: float
+    topic_terms: int
+    merge_similarity: float
+    background_days: int
+
+    @classmethod
+    def load(cls) -> TimelineSettings:
+        return _default_settings()
+
+    def replace(self, **changes: object) -> TimelineSettings:
+        values = {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
+        values.update(changes)
+        return TimelineSettings(**values)  # type: ignore[arg-type]
+
+
+@cache
+def _default_settings() -> TimelineSettings:
+    raw = tomllib.loads(resources.files("storyline.data").joinpath("timeline.toml").read_text("utf-8"))
+    c, d, s, m, k = raw["candidates"], raw["dates"], raw["summary"], raw["merge"], raw["kind"]
+    weights = {name: float(d[name]) for name in ("mention_articles", "mention_sentences", "later_articles", "published")}
+    return TimelineSettings(
+        lead_sentences=int(c["lead_sentences"]),
+        publication_days=int(c["publication_days"]),
+        precisions=tuple(c["precisions"]),
+        weights=weights,
+        coarse_penalty=float(d["coarse_penalty"]),
+        per_date=int(s["per_date"]),
+        min_words=int(s["min_words"]),
+        max_words=int(s["max_words"]),
+        max_similarity=float(s["max_similarity"]),
+        topic_terms=int(s["topic_terms"]),
+        merge_similarity=float(m["similarity"]),
+        background_days=int(k["background_days"]),
+    )
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+
+def entry_date(value: str | None, precisions: Sequence[str] = ("day", "month", "year")) -> str | None:
+    """A TIMEX3 value cut to an entry date (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``), or None.
+
+    Times are cut to their day; values without a concrete year, weeks, seasons, quarters and
+    references such as ``PRESENT_REF`` give None.
+    """
+    if not value or not re.match(r"^\d{4}", value):
+        return None
+    if precision_of(value) == "time":
+        value = value[:10]
+    precision = precision_of(value)
+    if precision not in precisions or "X" in value:
+        return None
+    return value
+
+
+def period(value: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a day/month/year value."""
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) == 3:
+        day = dt.date(*parts)
+        return day, day
+    if len(parts) == 2:
+        first = dt.date(parts[0], parts[1], 1)
+        nxt = dt.date(parts[0] + (parts[1] == 12), parts[1] % 12 + 1, 1)
+        return first, nxt - dt.timedelta(days=1)
+    return dt.date(parts[0], 1, 1), dt.date(parts[0], 12, 31)
+
+
+def _day(value: str | None) -> dt.date | None:
+    v = entry_date(value, ("day",))
+    try:
+        return dt.date.fromisoformat(v) if v else None
+    except ValueError:
+        return None
+
+
+def sentence_dates(article: TimelineArticle, precisions: Sequence[str]) -> list[str | None]:
+    """The date of each sentence: its first usable DATE/TIME timex, else an event dated by a timex."""
+    out: list[str | None] = [None] * len(article.sentences)
+    starts = [s for s, _ in article.sentences]
+
+    def sentence_of(offset: int) -> int | None:
+        i = int(np.searchsorted(starts, offset, side="right")) - 1
+        if i >= 0 and article.sentences[i][0] <= offset < article.sentences[i][1]:
+            return i
+        return None
+
+    for timex in sorted(article.timexes, key=lambda t: t.start):
+        if timex.type not in ("DATE", "TIME"):
+            continue
+        i = sentence_of(timex.start)
+        value = entry_date(timex.value, precisions)
+        if i is not None and value and out[i] is None:
+            out[i] = value
+    for event in article.events:
+        i = sentence_of(event.start)
+        value = entry_date(event.date, precisions)
+        if i is not None and value and out[i] is None and event.timex is not None:
+            out[i] = value
+    return out
+
+
+# --- the builder ------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Sentence:
+    article: int
+    index: int
+    start: int
+    end: int
+    text: str
+    date: str | None
+
+
+@dataclass(slots=True)
+class _Story:
+    articles: Sequence[TimelineArticle]
+    sentences: list[_Sentence]
+    space: SentenceSpace
+    mention: dict[str, list[int]]  # date -> sentences whose date it is
+    published: dict[str, list[int]]  # day -> undated lead sentences of articles published then
+    summary_ok: np.ndarray  # may a sentence be summary material
+
+
+def _prepare(articles: Sequence[TimelineArticle], settings: TimelineSettings) -> _Story:
+    sentences: list[_Sentence] = []
+    mention: dict[str, list[int]] = defaultdict(list)
+    published: dict[str, list[int]] = defaultdict(list)
+    for a, article in enumerate(articles):
+        pub_day = _day(article.published)
+        for j, ((start, end), date) in enumerate(
+            zip(article.sentences, sentence_dates(article, settings.precisions), strict=True)
+        ):
+            k = len(sentences)
+            sentences.append(_Sentence(a, j, start, end, article.text[start:end].strip(), date))
+            if date:
+                mention[date].append(k)
+            elif pub_day and j < settings.lead_sentences:
+                for back in range(settings.publication_days):
+                    published[(pub_day - dt.timedelta(days=back)).isoformat()].append(k)
+    space = SentenceSpace([s.text for s in sentences])
+    topic = _topic_terms(articles, settings.topic_terms)
+    ok = np.array([_summary_material(s.text, topic, settings) for s in sentences], dtype=bool)
+    return _Story(articles, sentences, space, dict(mention), dict(published), ok)
+
+
+def _topic_terms(articles: Sequence[TimelineArticle], n: int) -> frozenset[str]:
+    if n <= 0:
+        return frozenset()
+    df: Counter[str] = Counter()
+    for article in articles:
+        df.update({w.lower() for w in _WORD.findall(article.text)} - _STOP)
+    return frozenset(w for w, _ in df.most_common(n))
+
+
+def _summary_material(text: str, topic: frozenset[str], settings: TimelineSettings) -> bool:
+    words = text.split()
+    if not settings.min_words <= len(words) <= settings.max_words:
+        return False
+    return not topic or any(w.lower() in topic for w in _WORD.findall(text))
+
+
+def rank_dates(story: _Story, settings: TimelineSettings) -> list[tuple[str, float]]:
+    """Dates with their scores, best first (ties: the date with more mentions, then earlier)."""
+    mention_articles: Counter[str] = Counter()
+    later_articles: Counter[str] = Counter()
+    for date, idx in story.mention.items():
+        arts = {story.sentences[i].article for i in idx}
+        mention_articles[date] = len(arts)
+        last = period(date)[1]
+        later_articles[date] = sum(
+            1 for a in arts if (p := _day(story.articles[a].published)) is not None and p > last
+        )
+    published_on: Counter[str] = Counter(
+        d.isoformat() for a in story.articles if (d := _day(a.published)) is not None
+    )
+    w = settings.weights
+    scores: dict[str, float] = {}
+    for date in set(story.mention) | set(story.published):
+        score = (
+            w["mention_articles"] * mention_articles[date]
+            + w["mention_sentences"] * len(story.mention.get(date, ()))
+            + w["later_articles"] * later_articles[date]
+            + w["published"] * published_on[date]
+        )
+        if precision_of(date) != "day":
+            score /= settings.coarse_penalty
+        scores[date] = score
+    return sorted(scores.items(), key=lambda x: (-x[1], -len(story.mention.get(x[0], ())), x[0]))
+
+
+def build_timeline(
+    articles: Sequence[TimelineArticle],
+    max_dates: int | None = None,
+    per_date: int | None = None,
+    window: tuple[dt.date, dt.date] | None = None,
+    settings: TimelineSettings | None = None,
+) -> list[TimelineEntry]:
+    """The story's timeline: up to ``max_dates`` dates (all by default), ``per_date`` entries each.
+
+    ``window`` keeps only dates whose period lies within it (inclusive). Entries come in date
+    order; within a date, the best-supported first.
+    """
+    settings = settings or TimelineSettings.load()
+    per_date = settings.per_date if per_date is None else per_date
+    story = _prepare(articles, settings)
+    chosen_rows: list[int] = []
+    entries: list[TimelineEntry] = []
+    n_dates = 0
+    for date, _score in rank_dates(story, settings):
+        if max_dates is not None and n_dates >= max_dates:
+            break
+        first, last = period(date)
+        if window and (first < window[0] or last > window[1]):
+            continue
+        picked, pool = _summarize_date(story, date, per_date, chosen_rows, settings)
+        if not picked:
+            continue
+        n_dates += 1
+        chosen_rows += picked
+        entries += _entries(story, date, picked, pool, settings)
+    entries.sort(key=lambda e: (period(e.date)[0], period(e.date)[1], -len(e.spans)))
+    return entries
+
+
+def _summarize_date(
+    story: _Story, date: str, k: int, chosen_rows: list[int], settings: TimelineSettings
+) -> tuple[list[int], list[int]]:
+    mention = story.mention.get(date, [])
+    published = story.published.get(date, [])
+    keep_m, keep_p = date_candidates(story.space.rows(mention), story.space.rows(published))
+    pool = [mention[i] for i in keep_m] + [published[i] for i in keep_p]
+    pool = list(dict.fromkeys(pool))
+    if not pool:
+        return [], []
+    avoid = story.space.rows(chosen_rows) if chosen_rows else None
+    allowed = [bool(story.summary_ok[i]) for i in pool]
+    picked = centroid_select(story.space.rows(pool), k, allowed, settings.max_similarity, avoid)
+    all_candidates = list(dict.fromkeys(mention + published))
+    return [pool[i] for i in picked], all_candidates
+
+
+def _entries(
+    story: _Story, date: str, picked: list[int], candidates: list[int], settings: TimelineSettings
+) -> list[TimelineEntry]:
+    sims = cosine(story.space.rows(candidates), story.space.rows(picked))  # candidates x picked
+    members: dict[int, list[int]] = {p: [p] for p in picked}
+    for row, cand in enumerate(candidates):
+        if cand in members:
+            continue
+        best = int(np.argmax(sims[row]))
+        if sims[row, best] >= settings.merge_similarity:
+            members[picked[best]].append(cand)
+    out = []
+    for p in picked:
+        rows = members[p]
+        spans = [
+            SourceSpan(story.articles[story.sentences[r].article].id, story.sentences[r].start, story.sentences[r].end)
+            for r in rows
+        ]
+        article_ids = list(dict.fromkeys(s.article_id for s in spans))
+        head = story.sentences[p]
+        out.append(
+            TimelineEntry(
+                date=date,
+                precision=precision_of(date),
+                text=head.text,
+                kind=_kind(story, date, rows, settings),
+                article_ids=article_ids,
+                spans=spans,
+                id=entry_id(date, spans[0]),
+            )
+        )
+    return out
+
+
+def _kind(story: _Story, date: str, rows: list[int], settings: TimelineSettings) -> str:
+    for r in rows:
+        s = story.sentences[r]
+        for event in story.articles[s.article].events:
+            if s.start <= event.start < s.end and event.kind == "background" and entry_date(event.date) == date:
+                return "background"
+    pubs = [d for r in rows if (d := _day(story.articles[story.sentences[r].article].published))]
+    if pubs and period(date)[1] < min(pubs) - dt.timedelta(days=settings.background_days):
+        return "background"
+    return "news"
+
+
+def entry_id(date: str, span: SourceSpan) -> str:
+    """A stable id: hash of the date and the first supporting span."""
+    key = f"{date}|{span.article_id}|{span.start}|{span.end}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]

@@ -1,0 +1,90 @@
+"""Rebuild the timeline and summary of every story marked stale by the corpus stages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from storyline.model import Event, Quote, Speaker, Timex
+from storyline.store import queries as q
+from storyline.store import schema as t
+
+
+def load_timeline_articles(conn: Connection, story_id: str) -> list[Any]:
+    """The story's articles as the timeline builder wants them."""
+    from storyline.corpus.timeline import TimelineArticle
+
+    result = []
+    for article_id in q.story_article_ids(conn, story_id):
+        row = conn.execute(sa.select(t.articles).where(t.articles.c.id == article_id)).first()
+        if row is None:
+            continue
+        events = [Event(**_fields(e, Event)) for e in q.per_article(conn, t.events, article_id)]
+        timexes = [Timex(**_fields(x, Timex)) for x in q.per_article(conn, t.timexes, article_id)]
+        quotes = []
+        for quote in q.per_article(conn, t.quotes, article_id):
+            speaker = Speaker(**quote["speaker"]) if quote["speaker"] else None
+            quotes.append(Quote(**{**_fields(quote, Quote), "speaker": speaker}))
+        result.append(
+            TimelineArticle(
+                id=row.id,
+                published=row.published,
+                outlet=row.outlet,
+                text=row.text,
+                sentences=[tuple(s) for s in row.sentences],
+                events=events,
+                timexes=timexes,
+                quotes=quotes,
+            )
+        )
+    return result
+
+
+def _fields(row: dict[str, Any], cls: type) -> dict[str, Any]:
+    names = cls.__dataclass_fields__  # type: ignore[attr-defined]
+    return {k: v for k, v in row.items() if k in names}
+
+
+def rebuild_story(conn: Connection, story_id: str) -> int:
+    """Rebuild one story's timeline entries and summary; return the number of entries."""
+    from storyline.corpus.summarize import summarize_story
+    from storyline.corpus.timeline import build_timeline
+
+    articles = load_timeline_articles(conn, story_id)
+    entries = build_timeline(articles) if articles else []
+    conn.execute(sa.delete(t.timeline_entries).where(t.timeline_entries.c.story_id == story_id))
+    if entries:
+        conn.execute(
+            t.timeline_entries.insert(),
+            [
+                {
+                    "story_id": story_id,
+                    "idx": i,
+                    "id": e.id or f"{story_id}:{i}",
+                    "date": e.date,
+                    "precision": e.precision,
+                    "text": e.text,
+                    "kind": e.kind,
+                    "article_ids": list(e.article_ids),
+                    "spans": [s.to_dict() for s in e.spans],
+                }
+                for i, e in enumerate(entries)
+            ],
+        )
+    summary = summarize_story(entries, articles) if articles else ""
+    conn.execute(
+        sa.update(t.stories).where(t.stories.c.id == story_id).values(summary=summary, timeline_stale=False)
+    )
+    return len(entries)
+
+
+def rebuild_stale(conn: Connection) -> int:
+    """Rebuild every live story whose timeline is stale; return how many were rebuilt."""
+    stale = conn.execute(
+        sa.select(t.stories.c.id).where(t.stories.c.timeline_stale.is_(True), t.stories.c.redirect_to.is_(None))
+    ).all()
+    for (story_id,) in stale:
+        rebuild_story(conn, story_id)
+    return len(stale)

@@ -1,0 +1,209 @@
+"""The corpus stages, run after the per-article stages over every article not yet through them.
+
+For each pending article, in arrival order: its local entities are resolved in the entity
+registry, its text is looked up in the reuse index, it joins (or founds) a story, and a
+publication date with an open year is settled from its outlet-and-story neighbours. Touched
+stories get their timeline rebuilt. Work is committed in chunks, with the algorithms' state,
+so a killed run resumes from the last chunk; nothing is rebuilt from scratch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from storyline.corpus import timelines
+from storyline.corpus.dates import settle_open_years
+from storyline.corpus.entity_store import EntityStage
+from storyline.corpus.reuse import ReuseIndex
+from storyline.corpus.state import dump_state, load_state
+from storyline.corpus.stories import StoryClusterer
+from storyline.corpus.story_features import ArticleFeatures
+from storyline.store import Store
+from storyline.store import schema as t
+
+#: Articles per committed chunk of corpus work.
+CHUNK = 500
+
+
+@dataclass(slots=True)
+class CorpusReport:
+    articles: int = 0
+    stories_created: int = 0
+    story_merges: int = 0
+    story_splits: int = 0
+    reuse_links: int = 0
+    dates_settled: int = 0
+    timelines_rebuilt: int = 0
+    touched_stories: set[str] = field(default_factory=set)
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "articles through corpus stages": self.articles,
+            "stories created": self.stories_created,
+            "story merges": self.story_merges,
+            "story splits": self.story_splits,
+            "reuse links": self.reuse_links,
+            "dates settled from neighbours": self.dates_settled,
+            "timelines rebuilt": self.timelines_rebuilt,
+        }
+
+
+def update_corpus(store: Store) -> dict[str, int]:
+    """Take every pending article through the corpus stages; rebuild stale timelines."""
+    report = CorpusReport()
+    while True:
+        with store.corpus_lock() as conn:
+            pending = _pending(conn, CHUNK)
+            if not pending:
+                break
+            _process_chunk(store, conn, pending, report)
+    with store.corpus_lock() as conn:
+        report.timelines_rebuilt = timelines.rebuild_stale(conn)
+    return report.summary()
+
+
+def _pending(conn: Connection, limit: int) -> list[dict[str, Any]]:
+    a = t.articles
+    rows = conn.execute(
+        sa.select(a.c.id, a.c.seq, a.c.text, a.c.title, a.c.outlet, a.c.published, a.c.terms, a.c.published_evidence)
+        .where(a.c.corpus_done.is_(False))
+        .order_by(a.c.seq)
+        .limit(limit)
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+def _process_chunk(store: Store, conn: Connection, pending: list[dict[str, Any]], report: CorpusReport) -> None:
+    entity_stage = EntityStage.load(store, conn)
+    reuse = _load(store, conn, "reuse", ReuseIndex)
+    clusterer = _load(store, conn, "stories", StoryClusterer)
+    touched: set[str] = set()
+    reuse_rows: list[dict[str, Any]] = []
+    for article in pending:
+        entity_ids = entity_stage.resolve_article(conn, article)
+        for found in reuse.add(article["id"], article["text"], article["published"], article["seq"]):
+            reuse_rows.append(
+                {
+                    "a": found.a,
+                    "b": found.b,
+                    "kind": found.kind,
+                    "similarity": float(found.similarity),
+                    "spans": [s.to_dict() for s in found.spans],
+                    "first": found.first,
+                }
+            )
+        features = ArticleFeatures(
+            article_id=article["id"],
+            published=article["published"],
+            seq=article["seq"],
+            terms=article["terms"] or {},
+            entities={k: float(v) for k, v in entity_ids.items()},
+            title=article["title"],
+            entity_labels=entity_stage.labels_of(entity_ids),
+        )
+        assignment = clusterer.add(features)
+        report.stories_created += int(assignment.created)
+        touched.add(assignment.story_id)
+        for event in assignment.events:
+            touched.update({event.story_id, event.other})
+            if event.kind == "merge":
+                report.story_merges += 1
+            elif event.kind == "split":
+                report.story_splits += 1
+            conn.execute(
+                t.story_events.insert().values(
+                    kind=event.kind, story_id=event.story_id, other=event.other, at_seq=event.at_seq, reason=event.reason
+                )
+            )
+        if assignment.created:
+            conn.execute(
+                t.story_events.insert().values(
+                    kind="create", story_id=assignment.story_id, other=None, at_seq=article["seq"],
+                    reason=f"founded by {article['id']}",
+                )
+            )
+    store.insert_ignore(conn, t.reuse, reuse_rows)
+    report.reuse_links += len(reuse_rows)
+    _write_memberships(conn, clusterer, touched)
+    report.dates_settled += settle_open_years(conn, [a["id"] for a in pending])
+    _write_stories(conn, clusterer, touched)
+    entity_stage.save(store, conn)
+    store.save_state(conn, "reuse", dump_state(reuse.to_state()))
+    store.save_state(conn, "stories", dump_state(clusterer.to_state()))
+    ids = [a["id"] for a in pending]
+    conn.execute(sa.update(t.articles).where(t.articles.c.id.in_(ids)).values(corpus_done=True))
+    report.articles += len(pending)
+    report.touched_stories |= touched
+
+
+def _load(store: Store, conn: Connection, name: str, cls: Any) -> Any:
+    blob = store.load_state(name, conn)
+    return cls.from_state(load_state(blob)) if blob else cls()
+
+
+def _write_memberships(conn: Connection, clusterer: StoryClusterer, touched: set[str]) -> None:
+    """Rewrite ``story_articles`` for the members of every touched live story."""
+    groups = clusterer.stories()
+    for story_id in touched:
+        live = clusterer.resolve(story_id)
+        members = groups.get(live, [])
+        if not members:
+            continue
+        conn.execute(sa.delete(t.story_articles).where(t.story_articles.c.article_id.in_(members)))
+        conn.execute(t.story_articles.insert(), [{"article_id": m, "story_id": live} for m in members])
+
+
+def _write_stories(conn: Connection, clusterer: StoryClusterer, touched: set[str]) -> None:
+    """Upsert story rows (title, size, dates, redirects) for touched stories; mark timelines stale."""
+    groups = clusterer.stories()
+    a = t.articles
+    for story_id in sorted(touched):
+        live = clusterer.resolve(story_id)
+        existing = conn.execute(sa.select(t.stories.c.id).where(t.stories.c.id == story_id)).first()
+        if live != story_id:
+            values: dict[str, Any] = {"redirect_to": live, "size": 0, "timeline_stale": False}
+            if existing:
+                conn.execute(sa.update(t.stories).where(t.stories.c.id == story_id).values(**values))
+            else:
+                conn.execute(
+                    t.stories.insert().values(
+                        id=story_id, title="(merged)", summary="", created_seq=0, updated_seq=0, **values
+                    )
+                )
+            conn.execute(sa.delete(t.timeline_entries).where(t.timeline_entries.c.story_id == story_id))
+            continue
+        members = groups.get(story_id, [])
+        rows = conn.execute(
+            sa.select(a.c.id, a.c.seq, a.c.title, a.c.published).where(a.c.id.in_(members)).order_by(a.c.seq)
+        ).all()
+        if not rows:
+            continue
+        dated = sorted(r.published for r in rows if r.published and r.published[:4].isdigit())
+        values = {
+            "title": _story_title(rows),
+            "size": len(rows),
+            "first_date": dated[0] if dated else None,
+            "last_date": dated[-1] if dated else None,
+            "updated_seq": max(r.seq for r in rows),
+            "redirect_to": None,
+            "timeline_stale": True,
+        }
+        if existing:
+            conn.execute(sa.update(t.stories).where(t.stories.c.id == story_id).values(**values))
+        else:
+            conn.execute(
+                t.stories.insert().values(id=story_id, summary="", created_seq=rows[0].seq, **values)
+            )
+
+
+def _story_title(rows: list[Any]) -> str:
+    """The title of the story's founding article: stable as the story grows."""
+    for row in rows:
+        if row.title:
+            return str(row.title)
+    return "(untitled story)"
+

@@ -1,0 +1,1 @@
+"""Where the per-article stages run when they do not run in the ingesting process (Dask)."""

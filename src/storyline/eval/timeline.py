@@ -1,0 +1,327 @@
+"""``storyline eval timeline``: Timeline17 (news-tls protocol) and SemEval-2015 TimeLine.
+
+Timeline17: for each of the 18 usable gold timelines, the articles of its folder published
+within the gold timeline's first..last date are built into a timeline of k = (gold dates) dates
+and l = round(mean gold sentences per date) sentences per date, restricted to that span, and
+scored with tilse's alignment ROUGE ``align_date_content_costs_many_to_one`` (AR-1, AR-2) and
+date F1, averaged as news-tls does (mean P and R over timelines, F of the means).
+
+SemEval-2015 Task 4, track A: for each target entity, the sentences naming it in the raw
+corpus give its events (verbs and event nouns with the entity among their participants),
+anchored to a date of the sentence or the document date and ordered; the official measure
+is in :mod:`storyline.eval.semeval_timeline`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import pickle
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from storyline.corpus.timeline import TimelineArticle, TimelineSettings, build_timeline
+from storyline.eval.common import DatasetNotFoundError, dataset_path, print_report
+from storyline.eval.tilse_metrics import TimelineRouge, average_scores, date_prf, f_score
+from storyline.model import Timex
+
+METRIC = "align_date_content_costs_many_to_one"
+
+# --- Timeline17 data --------------------------------------------------------------------------
+
+_PTB = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "-LCB-": "{", "-RCB-": "}", "``": '"', "''": '"'}
+_NO_SPACE_BEFORE = re.compile(r"^(?:[.,;:!?%)\]}]|'s|'S|n't|N'T|'re|'ve|'ll|'d|'m|\.\.\.)$")
+_NO_SPACE_AFTER = {"(", "[", "{", "$", "#"}
+_SENT_END = {".", "?", "!"}
+
+
+def detokenize(tokens: Sequence[str]) -> str:
+    """Plain text from PTB tokens (``-LRB-`` -> ``(``, `````` / ``''`` -> ``"``, no space before punctuation)."""
+    out: list[str] = []
+    glue = True
+    for tok in tokens:
+        opening, closing = tok == "``", tok == "''"
+        word = _PTB.get(tok, tok)
+        if out and not glue and not closing and not _NO_SPACE_BEFORE.match(tok):
+            out.append(" ")
+        out.append(word)
+        glue = opening or word in _NO_SPACE_AFTER
+    return "".join(out)
+
+
+def split_ptb_sentences(text: str) -> list[list[str]]:
+    """PTB tokens cut after ``.``, ``?`` or ``!`` (closing quotes and brackets stay with the sentence)."""
+    sentences: list[list[str]] = []
+    current: list[str] = []
+    tokens = text.split()
+    for i, tok in enumerate(tokens):
+        current.append(tok)
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if (tok in _SENT_END or (tok in ("''", "-RRB-") and len(current) > 1 and current[-2] in _SENT_END)) and nxt not in (
+            "''",
+            "-RRB-",
+        ):
+            sentences.append(current)
+            current = []
+    if current:
+        sentences.append(current)
+    return sentences
+
+
+@dataclass
+class T17Article:
+    uid: str
+    dct: dt.date
+    ptb_sentences: list[str]  # each sentence's tokens joined by spaces, as the gold is written
+    article: TimelineArticle
+
+
+@dataclass
+class T17Topic:
+    name: str
+    articles: list[T17Article]
+    timelines: dict[str, dict[dt.date, list[str]]]  # file name -> date -> gold sentences
+
+
+def read_gold_timeline(path: Path) -> dict[dt.date, list[str]]:
+    """Gold timeline: date -> sentences (repeated dates merged; sentences split on runs of 2+ spaces)."""
+    out: dict[dt.date, list[str]] = {}
+    for item in json.loads(path.read_text(encoding="utf-8")):
+        sents = [s.strip() for s in re.split(r"\s{2,}", item["text"]) if s.strip()]
+        out.setdefault(dt.date.fromisoformat(item["date"]), []).extend(sents)
+    return out
+
+
+def load_t17(root: Path, topics: Sequence[str] | None = None) -> list[T17Topic]:
+    """Folders with both articles and timelines; empty and repeated texts dropped."""
+    out = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        if topics and folder.name not in topics:
+            continue
+        if not (folder / "articles.json").exists():
+            continue
+        seen: set[str] = set()
+        articles = []
+        for raw in json.loads((folder / "articles.json").read_text(encoding="utf-8")):
+            text = raw.get("text") or ""
+            if not text.strip() or text in seen:
+                continue
+            seen.add(text)
+            articles.append(_t17_article(folder.name, raw))
+        timelines = {p.name: read_gold_timeline(p) for p in sorted(folder.glob("*.timeline.json"))}
+        out.append(T17Topic(folder.name, articles, timelines))
+    return out
+
+
+def _t17_article(topic: str, raw: dict[str, Any]) -> T17Article:
+    sentences = split_ptb_sentences(raw["text"])
+    parts, spans, pos = [], [], 0
+    for tokens in sentences:
+        s = detokenize(tokens)
+        spans.append((pos, pos + len(s)))
+        parts.append(s)
+        pos += len(s) + 1
+    article = TimelineArticle(
+        id=f"{topic}/{raw['uid']}", published=raw["dct"], text=" ".join(parts), sentences=spans, outlet=topic
+    )
+    return T17Article(str(raw["uid"]), dt.date.fromisoformat(raw["dct"]), [" ".join(t) for t in sentences], article)
+
+
+# --- time tagging with a cache ----------------------------------------------------------------
+
+Tagger = Callable[[str, str | None], list[Timex]]
+
+
+def default_tagger() -> tuple[Tagger, str]:
+    """The project's TIMEX3 tagger (text only, no parse), and its name."""
+    from storyline.time.timex import tag_timexes
+
+    return (lambda text, dct: tag_timexes(text, dct)), "storyline.time.timex.tag_timexes"
+
+
+def tag_articles(articles: Sequence[T17Article], tagger: Tagger, cache_file: Path | None, log: Callable[[str], None]) -> None:
+    """Fill ``article.timexes`` for every article, reading and writing a pickle cache."""
+    cache: dict[str, list[Timex]] = {}
+    if cache_file and cache_file.exists():
+        try:
+            cache = pickle.loads(cache_file.read_bytes())
+        except Exception:  # a stale or broken cache is rebuilt
+            cache = {}
+    dirty = 0
+    started = time.monotonic()
+    for i, item in enumerate(articles):
+        art = item.article
+        key = hashlib.sha1(f"{art.published}\n{art.text}".encode()).hexdigest()
+        if key not in cache:
+            cache[key] = tagger(art.text, art.published)
+            dirty += 1
+            if dirty % 500 == 0:
+                log(f"  tagged {dirty} new articles ({i + 1}/{len(articles)}, {time.monotonic() - started:.0f}s)")
+        art.timexes = cache[key]
+    if cache_file and dirty:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=cache_file.parent, delete=False) as tmp:
+            tmp.write(pickle.dumps(cache))
+        os.replace(tmp.name, cache_file)
+
+
+# --- Timeline17 evaluation --------------------------------------------------------------------
+
+
+def predict_t17(
+    topic: T17Topic, gold: dict[dt.date, list[str]], settings: TimelineSettings
+) -> dict[dt.date, list[str]]:
+    """news-tls's protocol: gold span, k gold dates, l = round(mean sentences per date)."""
+    start, end = min(gold), max(gold)
+    k = len(gold)
+    l_sents = round(sum(len(s) for s in gold.values()) / len(gold))
+    inside = [a for a in topic.articles if start <= a.dct <= end]
+    entries = build_timeline(
+        [a.article for a in inside],
+        max_dates=k,
+        per_date=l_sents,
+        window=(start, end),
+        settings=settings.replace(precisions=("day",)),
+    )
+    ptb = {}
+    for a in inside:
+        for (s, e), text in zip(a.article.sentences, a.ptb_sentences, strict=True):
+            ptb[(a.article.id, s, e)] = text
+    out: dict[dt.date, list[str]] = {}
+    for entry in entries:
+        head = entry.spans[0]
+        out.setdefault(dt.date.fromisoformat(entry.date), []).append(ptb[(head.article_id, head.start, head.end)])
+    return out
+
+
+def evaluate_t17(
+    topics: Sequence[T17Topic], settings: TimelineSettings, log: Callable[[str], None] = lambda _: None
+) -> dict[str, Any]:
+    """AR-1, AR-2 (many-to-one alignment) and date F1 per timeline and averaged (news-tls)."""
+    metric = TimelineRouge()
+    per_timeline: dict[str, Any] = {}
+    r1, r2, dates = [], [], []
+    for topic in topics:
+        for name, gold in topic.timelines.items():
+            pred = predict_t17(topic, gold, settings)
+            scores = metric.evaluate(METRIC, pred, [gold])
+            d = date_prf(pred, gold)
+            r1.append(scores["rouge_1"])
+            r2.append(scores["rouge_2"])
+            dates.append(d)
+            key = f"{topic.name}/{name}"
+            per_timeline[key] = {
+                "ar1_f": scores["rouge_1"]["f_score"],
+                "ar2_f": scores["rouge_2"]["f_score"],
+                "date_f1": d["f_score"],
+                "gold_dates": len(gold),
+                "system_dates": len(pred),
+            }
+            log(f"  {key}: AR-1 F {scores['rouge_1']['f_score']:.3f}  AR-2 F {scores['rouge_2']['f_score']:.3f}  date F1 {d['f_score']:.3f}")
+    avg1, avg2, avgd = average_scores(r1), average_scores(r2), average_scores(dates)
+    n = len(per_timeline)
+    return {
+        "timelines": n,
+        "ar1": avg1,
+        "ar2": avg2,
+        "date": avgd,
+        "mean_of_f": {
+            "ar1_f": sum(t["ar1_f"] for t in per_timeline.values()) / n if n else 0.0,
+            "ar2_f": sum(t["ar2_f"] for t in per_timeline.values()) / n if n else 0.0,
+            "date_f1": sum(t["date_f1"] for t in per_timeline.values()) / n if n else 0.0,
+        },
+        "per_timeline": per_timeline,
+    }
+
+
+def run_t17(data: Path, args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
+    topics = load_t17(data, args.topics)
+    tagger, tagger_name = default_tagger()
+    cache = None if args.no_cache else Path(args.cache) / "timeline17-timexes.pkl"
+    log(f"Timeline17: {sum(len(t.articles) for t in topics)} articles in {len(topics)} folders; tagging with {tagger_name}")
+    tag_articles([a for t in topics for a in t.articles], tagger, cache, log)
+    settings = TimelineSettings.load()
+    result = evaluate_t17(topics, settings, log)
+    result["tagger"] = tagger_name
+    result["metric"] = f"tilse {METRIC}, ROUGE-1.5.5 counts (-n 2 -m -s), re-implemented in storyline.eval.tilse_metrics"
+    if args.grid:
+        result["grid"] = grid_t17(topics, settings, log)
+    return result
+
+
+def grid_t17(topics: Sequence[T17Topic], base: TimelineSettings, log: Callable[[str], None]) -> list[dict[str, Any]]:
+    """Sensitivity of the figures to the date weights and the summary knobs."""
+    rows = []
+    variants: list[tuple[str, TimelineSettings]] = []
+    for later in (0.0, 0.5, 1.0, 2.0):
+        for pub in (0.0, 0.5, 1.0, 2.0):
+            w = dict(base.weights, later_articles=later, published=pub)
+            variants.append((f"later={later} published={pub}", base.replace(weights=w)))
+    for sim in (0.3, 0.5, 0.7, 0.9999):
+        variants.append((f"max_similarity={sim}", base.replace(max_similarity=sim)))
+    for n in (0, 10, 40):
+        variants.append((f"topic_terms={n}", base.replace(topic_terms=n)))
+    for label, settings in variants:
+        r = evaluate_t17(topics, settings)
+        rows.append({"settings": label, "ar1_f": r["ar1"]["f_score"], "ar2_f": r["ar2"]["f_score"], "date_f1": r["date"]["f_score"]})
+        log(f"  grid {label}: AR-1 F {rows[-1]['ar1_f']:.4f} AR-2 F {rows[-1]['ar2_f']:.4f} date F1 {rows[-1]['date_f1']:.4f}")
+    return rows
+
+
+# --- command line -----------------------------------------------------------------------------
+
+
+def _default_cache() -> str:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return str(Path(base) / "storyline")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="storyline eval timeline", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", help="shared/datasets folder (default: found beside the repository)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--task", choices=["all", "t17", "semeval"], default="all")
+    parser.add_argument("--topics", nargs="*", help="Timeline17 folders to use (default: all)")
+    parser.add_argument("--grid", action="store_true", help="also print the Timeline17 sensitivity grid")
+    parser.add_argument("--cache", default=_default_cache(), help="folder for the time-tagging cache")
+    parser.add_argument("--no-cache", action="store_true")
+    parser.add_argument("--semeval-out", help="write the SemEval system timelines under this folder")
+    args = parser.parse_args(argv)
+
+    def log(msg: str) -> None:
+        print(msg, file=sys.stderr, flush=True)
+
+    result: dict[str, Any] = {}
+    try:
+        if args.task in ("all", "t17"):
+            t17 = dataset_path("timeline17", Path(args.data) / "timeline17" if args.data else None)
+            result["timeline17"] = run_t17(t17, args, log)
+        if args.task in ("all", "semeval"):
+            from storyline.eval.semeval_system import run_semeval
+
+            sem = dataset_path("semeval2015-timeline", Path(args.data) / "semeval2015-timeline" if args.data else None)
+            result["semeval2015"] = run_semeval(sem, args.semeval_out, log)
+    except DatasetNotFoundError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    if not args.json:
+        for part in result.values():
+            part.pop("per_timeline", None)
+    print_report(result, args.json, "Timeline evaluation")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+
+
+__all__ = ["detokenize", "evaluate_t17", "f_score", "load_t17", "main", "predict_t17", "split_ptb_sentences"]

@@ -1,0 +1,150 @@
+"""Cue lexicon (``data/quote_cues.toml``) and the parse helpers that cut cue and source spans."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Span, Token
+
+#: Dependency labels of a verb's subject.
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
+#: Adverbs that stay inside a cue span when they touch the verb ("also said", "later told").
+CUE_ADVERBS = frozenset(
+    {"also", "later", "earlier", "recently", "previously", "repeatedly", "publicly", "privately", "again",
+     "once", "now", "then", "still", "already", "often", "frequently", "first", "initially", "long",
+     "never", "even", "just", "further", "openly", "explicitly", "directly", "flatly", "firmly",
+     "strongly", "quickly", "immediately", "reportedly", "allegedly", "subsequently", "ultimately",
+     "finally", "separately", "similarly", "likewise", "simply", "only", "always", "frankly", "bluntly"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CueLexicon:
+    """Cue words by the kind of content they take."""
+
+    speech: frozenset[str]
+    cognition: frozenset[str]
+    evidence: frozenset[str]
+    object: frozenset[str]
+    infinitive: frozenset[str]
+    predicative: frozenset[str]
+    raising: frozenset[str]
+    manner: frozenset[str]
+    medium_nouns: frozenset[str]
+    content_nouns: frozenset[str]
+    according: tuple[str, ...]
+    groups: frozenset[str]
+    organisations: frozenset[str]
+    pronouns: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    @property
+    def clause_verbs(self) -> frozenset[str]:
+        """Verbs whose clause complement is content."""
+        return self.speech | self.cognition | self.evidence
+
+    def pronoun_kind(self, word: str) -> str | None:
+        """``male``, ``female``, ``plural``, ``neuter``, ``first_person``, ... for a pronoun."""
+        lowered = word.lower()
+        for kind, words in self.pronouns.items():
+            if lowered in words:
+                return kind
+        return None
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> CueLexicon:
+    """Load ``quote_cues.toml`` (once)."""
+    raw = tomllib.loads(resources.files("storyline.data").joinpath("quote_cues.toml").read_text("utf-8"))
+    verbs = raw["verbs"]
+    return CueLexicon(
+        speech=frozenset(verbs["speech"]),
+        cognition=frozenset(verbs["cognition"]),
+        evidence=frozenset(verbs["evidence"]),
+        object=frozenset(verbs["object"]),
+        infinitive=frozenset(verbs["infinitive"]),
+        predicative=frozenset(verbs["predicative"]),
+        raising=frozenset(verbs["raising"]),
+        manner=frozenset(verbs["manner_of_speech"]),
+        medium_nouns=frozenset(raw["nouns"]["medium"]),
+        content_nouns=frozenset(raw["nouns"]["content"]),
+        according=tuple(raw["phrases"]["according"]),
+        groups=frozenset(raw["speakers"]["groups"]),
+        organisations=frozenset(raw["speakers"]["organisations"]),
+        pronouns={kind: frozenset(words) for kind, words in raw["pronouns"].items()},
+    )
+
+
+def subject_of(verb: Token) -> Span | None:
+    """The subject phrase of ``verb``, inherited through conjunctions and participles.
+
+    "Novak arrived and said ..." and "Novak left, saying ..." both give "Novak"; a passive verb
+    gives its ``by`` agent ("was praised by the minister" -> "the minister").
+    """
+    seen = 0
+    current = verb
+    while seen < 4:
+        for child in current.children:
+            if child.dep_ in {"nsubj", "csubj"}:
+                return phrase_of(child)
+        for child in current.children:
+            if child.dep_ == "agent":
+                objects = [c for c in child.children if c.dep_ == "pobj"]
+                if objects:
+                    return phrase_of(objects[0])
+        if current.dep_ in {"conj", "advcl", "xcomp", "acl", "relcl"} and current.head is not current:
+            if current.dep_ == "relcl":
+                return phrase_of(current.head) if current.head.pos_ in {"NOUN", "PROPN", "PRON"} else None
+            if current.dep_ == "acl" and current.head.pos_ in {"NOUN", "PROPN", "PRON"}:
+                return phrase_of(current.head)
+            current = current.head
+            seen += 1
+            continue
+        break
+    return None
+
+
+def phrase_of(token: Token) -> Span:
+    """The noun phrase of ``token``: its subtree, without outer punctuation."""
+    doc = token.doc
+    start, end = token.left_edge.i, token.right_edge.i + 1
+    while start < end - 1 and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    while end - 1 > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return doc[start:end]
+
+
+def cue_extent(verb: Token, extra: list[Token] | None = None) -> tuple[int, int]:
+    """Token range of the cue: the verb with touching auxiliaries, negation, adverbs, particle."""
+    doc = verb.doc
+    start = verb.i
+    left_ok = {c.i for c in verb.children if c.dep_ in {"aux", "auxpass", "neg"}}
+    left_ok |= {c.i for c in verb.children if c.dep_ == "advmod" and c.lower_ in CUE_ADVERBS}
+    while start - 1 >= 0 and (start - 1) in left_ok:
+        start -= 1
+    end = verb.i + 1
+    for child in verb.rights:
+        if child.dep_ == "prt" and child.i == end:
+            end += 1
+    for token in extra or []:
+        start = min(start, token.i)
+        end = max(end, token.i + 1)
+    while start < end - 1 and doc[start].is_punct:
+        start += 1
+    return start, end
+
+
+def medium_phrase(verb: Token) -> list[Token]:
+    """A "in a statement" / "in an interview" phrase right after the verb, to add to the cue."""
+    lex = lexicon()
+    for child in verb.rights:
+        if child.dep_ == "prep" and child.lower_ in {"in", "on", "during", "via", "through"}:
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            if objects and objects[0].lemma_.lower() in lex.medium_nouns and child.i <= verb.i + 2:
+                return list(verb.doc[child.i : objects[0].i + 1])
+        if child.i > verb.i + 2:
+            break
+    return []
