@@ -167,9 +167,16 @@ def show_story(conn: Connection, story: dict[str, Any], timeline: bool, fmt: str
             table.add_row(aid, a.get("published") or "", escape(a.get("outlet") or ""), escape(_short(a.get("title"), 60)))
         console.print(table)
     if since:
-        from storyline.corpus.changes import story_changes
+        from storyline.corpus.story_view import changes_since
 
-        console.print(story_changes(conn, story["id"], since))
+        changes = changes_since(conn, story["id"], since)
+        console.print(f"[bold]since {since}:[/bold] {len(changes['entries'])} new entries, "
+                      f"{len(changes['quotes'])} new quotes, {len(changes['entities'])} new entities")
+        for entry in changes["entries"]:
+            console.print(f"  {entry['date']}  {escape(_short(entry['text'], 100))}")
+        quotes_table(changes["quotes"])
+        if changes["entities"]:
+            console.print("new entities: " + escape(", ".join(e["name"] for e in changes["entities"])))
 
 
 def show_entity(conn: Connection, entity: dict[str, Any], as_json: bool) -> None:

@@ -51,7 +51,7 @@ def detokenize(tokens: Sequence[str]) -> str:
     for tok in tokens:
         opening, closing = tok == "``", tok == "''"
         word = _PTB.get(tok, tok)
-        if out and not glue and not closing and not _NO_SPACE_BEFORE.match(tok):
+        if out and not glue and not closing and not _NO_SPACE_BEFORE.match(word):
             out.append(" ")
         out.append(word)
         glue = opening or word in _NO_SPACE_AFTER

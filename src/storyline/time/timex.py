@@ -25,7 +25,6 @@ __all__ = ["tag_timexes"]
 
 _CONFIDENCE = {"absolute": 1.0, "dct": 0.9, "timex": 0.7}
 _CONCRETE = re.compile(r"^\d{4}")
-_REACH = 90  # characters scanned either side of a trigger word
 
 
 @dataclass(slots=True)
@@ -47,7 +46,7 @@ def _windows(text: str) -> dict[int, list[tuple[int, int]]]:
     """For each rule, the merged stretches of text around its trigger words.
 
     Rules only run where one of their trigger words occurs, which keeps tagging cheap; a
-    stretch reaches ``_REACH`` characters either side of the trigger, widened to whitespace.
+    stretch reaches the rule's ``reach`` either side of the trigger, widened to whitespace.
     """
     index = trigger_index()
     spans: dict[int, list[tuple[int, int]]] = {}
@@ -57,10 +56,12 @@ def _windows(text: str) -> dict[int, list[tuple[int, int]]]:
                 spans.setdefault(rule, []).append(m.span())
     size = len(text)
     merged: dict[int, list[tuple[int, int]]] = {}
+    all_rules = rules()
     for rule, hits in spans.items():
+        back, ahead = all_rules[rule].reach
         out: list[tuple[int, int]] = []
         for start, end in hits:
-            lo, hi = max(0, start - _REACH), min(size, end + _REACH)
+            lo, hi = max(0, start - back), min(size, end + ahead)
             if out and lo <= out[-1][1]:
                 out[-1] = (out[-1][0], hi)
             else:

@@ -24,6 +24,7 @@ class Rule:
     pattern: re.Pattern[str]
     priority: int  # lower wins between equally long overlapping matches
     triggers: frozenset[str]  # lower-case words or token classes (``#year``) that any match contains
+    reach: tuple[int, int]  # characters a match may extend before and after a trigger
 
 
 def _fragments() -> dict[str, str]:
@@ -211,6 +212,27 @@ _TEMPLATES: tuple[tuple[str, str, str], ...] = (
 )
 
 
+#: How far a match may reach before / after its trigger word (the trigger ends most patterns).
+_DEFAULT_REACH = (70, 70)
+_REACH = {
+    "duration": (70, 15),
+    "vague_duration": (45, 10),
+    "bare_plural": (25, 10),
+    "ago": (80, 10),
+    "anaphoric_unit": (50, 25),
+    "relative_unit": (50, 10),
+    "earlier_unit": (10, 30),
+    "year_adj": (30, 25),
+    "fuzzy": (25, 25),
+    "set_every": (10, 25),
+    "set_adverb": (5, 5),
+    "quarter": (60, 35),
+    "deictic": (20, 25),
+    "part_of_day": (30, 10),
+    "century": (40, 10),
+}
+
+
 def _word_lists() -> dict[str, set[str]]:
     lex = lexicon()
     weekdays = set(lex["weekdays"])
@@ -242,7 +264,8 @@ def rules() -> tuple[Rule, ...]:
     frags = _fragments()
     lists = _word_lists()
     return tuple(
-        Rule(name, _compile(t, frags), i, _expand(trig, lists)) for i, (name, t, trig) in enumerate(_TEMPLATES)
+        Rule(name, _compile(t, frags), i, _expand(trig, lists), _REACH.get(name, _DEFAULT_REACH))
+        for i, (name, t, trig) in enumerate(_TEMPLATES)
     )
 
 
