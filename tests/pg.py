@@ -11,6 +11,7 @@ Use it from a test module with ``from pg import pg_server, pg_url  # noqa: F401`
 from __future__ import annotations
 
 import atexit
+import contextlib
 import glob
 import itertools
 import os
@@ -34,7 +35,9 @@ def find_bindir() -> Path | None:
     pg_config = shutil.which("pg_config")
     if pg_config:
         try:
-            out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, check=True, timeout=10)
+            out = subprocess.run(
+                [pg_config, "--bindir"], capture_output=True, text=True, check=True, timeout=10
+            )
             candidates.append(Path(out.stdout.strip()))
         except (OSError, subprocess.SubprocessError):
             pass
@@ -75,33 +78,55 @@ class PostgresServer:
             user = pwd.getpwnam(self.as_user)
             os.chown(self.folder, user.pw_uid, user.pw_gid)
         self._run(
-            [str(self.bindir / "initdb"), "-D", str(self.data), "-U", SERVER_USER, "--auth=trust",
-             "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"]
+            [
+                str(self.bindir / "initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                SERVER_USER,
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+            ]
         )
         options = (
             f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.folder} "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
         )
         self._run(
-            [str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", options,
-             "-l", str(self.folder / "server.log"), "-w", "-t", "60", "start"]
+            [
+                str(self.bindir / "pg_ctl"),
+                "-D",
+                str(self.data),
+                "-o",
+                options,
+                "-l",
+                str(self.folder / "server.log"),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ]
         )
         self.running = True
 
     def stop(self) -> None:
         if self.running:
             self.running = False
-            try:
-                self._run([str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"])
-            except subprocess.CalledProcessError:
-                pass
+            with contextlib.suppress(subprocess.CalledProcessError):
+                self._run(
+                    [str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"]
+                )
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def create_database(self, name: str) -> str:
         """Create an empty database and return its URL."""
         import psycopg
 
-        with psycopg.connect(f"host=127.0.0.1 port={self.port} user={SERVER_USER} dbname=postgres", autocommit=True) as conn:
+        with psycopg.connect(
+            f"host=127.0.0.1 port={self.port} user={SERVER_USER} dbname=postgres", autocommit=True
+        ) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.database_url(name)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 from pathlib import Path
 
@@ -46,12 +47,30 @@ def build_warc(gzip: bool) -> bytes:
             f"2024-09-0{day}T06:00:00Z",
         )
         if day == 1:
-            _response(writer, "https://coastline.example/logo.png", b"\x89PNG\r\n\x1a\n", "200 OK", "image/png",
-                      "2024-09-01T06:00:01Z")
-            _response(writer, "https://coastline.example/missing", b"<html><body>Not found</body></html>",
-                      "404 Not Found", "text/html", "2024-09-01T06:00:02Z")
-            _response(writer, "https://coastline.example/old", b"", "301 Moved Permanently", "text/html",
-                      "2024-09-01T06:00:03Z")
+            _response(
+                writer,
+                "https://coastline.example/logo.png",
+                b"\x89PNG\r\n\x1a\n",
+                "200 OK",
+                "image/png",
+                "2024-09-01T06:00:01Z",
+            )
+            _response(
+                writer,
+                "https://coastline.example/missing",
+                b"<html><body>Not found</body></html>",
+                "404 Not Found",
+                "text/html",
+                "2024-09-01T06:00:02Z",
+            )
+            _response(
+                writer,
+                "https://coastline.example/old",
+                b"",
+                "301 Moved Permanently",
+                "text/html",
+                "2024-09-01T06:00:03Z",
+            )
     return out.getvalue()
 
 
@@ -65,8 +84,14 @@ def test_reads_only_html_responses_with_url_and_crawl_date(gzip: bool) -> None:
     items = list(read_warc(data, "crawl.warc"))
     assert not [i for i in items if isinstance(i, IngestError)]
     docs = articles(items)
-    assert [d.url for d in docs] == [f"https://coastline.example/{n.removesuffix('.html')}" for n in PAGE_NAMES]
-    assert [d.crawl_date for d in docs] == ["2024-09-01T06:00:00Z", "2024-09-02T06:00:00Z", "2024-09-03T06:00:00Z"]
+    assert [d.url for d in docs] == [
+        f"https://coastline.example/{n.removesuffix('.html')}" for n in PAGE_NAMES
+    ]
+    assert [d.crawl_date for d in docs] == [
+        "2024-09-01T06:00:00Z",
+        "2024-09-02T06:00:00Z",
+        "2024-09-03T06:00:00Z",
+    ]
     for doc, name in zip(docs, PAGE_NAMES, strict=True):
         assert doc.kind == "warc"
         assert doc.source == "crawl.warc"
@@ -133,3 +158,24 @@ def test_files_are_dispatched_by_name_and_ids_are_stable(tmp_path: Path) -> None
         by_file.setdefault(Path(doc.source).name, []).append(article_id(doc))
     assert by_file["a.warc"] == by_file["b.warc.gz"]  # same pages, same ids, compressed or not
     assert len(set(by_file["a.warc"])) == 3
+
+
+def test_http_charset_is_used_to_decode_the_page() -> None:
+    text = (
+        "<html><body><article><p>Die alte Brücke wurde am Dienstag gesperrt, nachdem Prüfer Risse gefunden "
+        "hatten. „Wir gehen kein Risiko ein“, sagte die Bürgermeisterin.</p></article></body></html>"
+    )
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=False)
+    _response(
+        writer,
+        "https://zeitung.example/bruecke",
+        text.encode("cp1252"),
+        "200 OK",
+        "text/html; charset=windows-1252",
+        "2024-09-01T06:00:00Z",
+    )
+    (doc,) = articles(list(read_warc(out.getvalue(), "de.warc")))
+    assert codecs.lookup(doc.encoding or "").name == "cp1252"  # the header's, not a guess
+    assert "„Wir gehen kein Risiko ein“" in doc.text
+    assert doc.raw == text.encode("cp1252")  # raw stays the payload, without the HTTP head

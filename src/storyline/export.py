@@ -70,8 +70,8 @@ def entity_record(row: dict[str, Any]) -> dict[str, Any]:
         "aliases": sorted(aliases, key=lambda a: (-aliases[a], a)),
         "alias_counts": aliases,
         "mention_count": row["mention_count"],
-        "titles": data.get("titles", []),
-        "related": data.get("related", []),
+        "titles": sorted(data.get("titles", {}), key=lambda k: (-data["titles"][k], k)),
+        "related": sorted({i for ids in (data.get("related") or {}).values() for i in ids}),
     }
 
 
@@ -84,7 +84,7 @@ def quote_record(row: dict[str, Any]) -> dict[str, Any]:
         "kind": row["kind"],
         "speaker": (
             {
-                "entity_id": speaker.get("entity_id"),
+                "entity_id": row.get("speaker_entity_id"),
                 "name": speaker.get("name"),
                 "surface": speaker.get("surface"),
                 "start": speaker.get("start"),
@@ -150,11 +150,12 @@ def iter_records(store: Store) -> Iterator[tuple[str, dict[str, Any]]]:
         for row in q.iter_articles(conn):
             yield "articles", article_record(conn, row, story_of)
         for row in conn.execute(
-            sa.select(t.entities).where(t.entities.c.redirect_to.is_(None)).order_by(t.entities.c.id)
+            sa.select(t.entities)
+            .where(t.entities.c.redirect_to.is_(None), t.entities.c.ignored.is_(False))
+            .order_by(t.entities.c.id)
         ):
             yield "entities", entity_record(dict(row._mapping))
-        quotes = sa.select(t.quotes).join(t.articles, t.articles.c.id == t.quotes.c.article_id)
-        for row in conn.execute(quotes.order_by(t.articles.c.seq, t.quotes.c.idx)):
+        for row in conn.execute(q.quotes_query().order_by(t.articles.c.seq, t.quotes.c.idx)):
             yield "quotes", quote_record(dict(row._mapping))
         for row in conn.execute(
             sa.select(t.stories).where(t.stories.c.redirect_to.is_(None)).order_by(t.stories.c.id)

@@ -13,6 +13,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy.engine import Connection
 
+from storyline.model import SourceSpan, TimelineEntry
+
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
@@ -139,7 +141,7 @@ def show_article(article: dict[str, Any]) -> None:
 def show_story(conn: Connection, story: dict[str, Any], timeline: bool, fmt: str, since: str | None) -> None:
     from storyline.store import queries as q
 
-    entries = story["timeline"]
+    entries = [entry_from_row(e) for e in story["timeline"]]
     if fmt == "json":
         print(json.dumps(story, ensure_ascii=False, indent=2, default=str))
         return
@@ -177,6 +179,15 @@ def show_story(conn: Connection, story: dict[str, Any], timeline: bool, fmt: str
         quotes_table(changes["quotes"])
         if changes["entities"]:
             console.print("new entities: " + escape(", ".join(e["name"] for e in changes["entities"])))
+
+
+def entry_from_row(row: dict[str, Any]) -> TimelineEntry:
+    """A stored timeline entry as the record the renderers take."""
+    spans = [SourceSpan(**s) for s in row["spans"]]
+    return TimelineEntry(
+        date=row["date"], precision=row["precision"], text=row["text"], kind=row["kind"],
+        article_ids=list(row["article_ids"]), spans=spans, id=row["id"],
+    )
 
 
 def show_entity(conn: Connection, entity: dict[str, Any], as_json: bool) -> None:

@@ -53,6 +53,11 @@ class NameTables:
     descriptors: frozenset[str]
     government_words: frozenset[str]
     name_suffixes: frozenset[str]
+    locatives: frozenset[str]
+    surname_particles: frozenset[str]
+    generic_org_words: frozenset[str]
+    word_forms: dict[str, str]
+    nicknames: dict[str, str]
     letters: dict[str, str]
     transliteration: tuple[tuple[str, str], ...]
 
@@ -74,10 +79,19 @@ def tables() -> NameTables:
             "descriptors",
             "government_words",
             "name_suffixes",
+            "locatives",
+            "surname_particles",
+            "generic_org_words",
         )
     }
     rules = tuple((a, b) for a, b in raw["transliteration"]["rules"])
-    return NameTables(**sets, letters=dict(raw["letters"]), transliteration=rules)
+    return NameTables(
+        **sets,
+        word_forms=dict(raw["word_forms"]),
+        nicknames=dict(raw["nicknames"]),
+        letters=dict(raw["letters"]),
+        transliteration=rules,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +105,8 @@ class ParsedName:
     extra: tuple[str, ...] = ()  # names given in parentheses: "GM" in "General Motors (GM)"
     acronym: bool = False
     tokens: tuple[str, ...] = field(default=())  # the key's words
+    complete: bool = False  # an organisation named with its company suffix ("Apple Inc."): not a prefix
+    government: bool = False  # a government word was cut off ("Canadian Government" -> "Canadian")
 
     @property
     def first(self) -> str | None:
@@ -98,15 +114,31 @@ class ParsedName:
         return self.tokens[0] if self.kind == "PER" and len(self.tokens) > 1 else None
 
     @property
+    def surname(self) -> tuple[str, ...]:
+        """A person's surname words: the last word that is not a generational suffix, with the
+        particles before it ("lo presti", "van beethoven")."""
+        t = tables()
+        words = [w for w in self.tokens if w not in t.name_suffixes] or list(self.tokens)
+        start = len(words) - 1
+        while start > 0 and words[start - 1] in t.surname_particles:
+            start -= 1
+        return tuple(words[start:])
+
+    @property
     def last(self) -> str:
-        """A person's surname: the last word that is not a generational suffix."""
-        words = [w for w in self.tokens if w not in tables().name_suffixes] or list(self.tokens)
-        return words[-1] if words else ""
+        """A person's surname as one key: ``lo presti``, ``novak``."""
+        return " ".join(self.surname)
 
     @property
     def full(self) -> bool:
-        """More than one word (a person's first and last name, an organisation's full name)."""
-        return len(self.tokens) > 1 and not self.acronym
+        """A person's given and family name; an organisation's or place's name of several words."""
+        if self.acronym or len(self.tokens) < 2:
+            return False
+        if self.kind == "PER":
+            suffixes = tables().name_suffixes
+            given = [w for w in self.tokens if w not in suffixes]
+            return len(given) > len(self.surname)
+        return True
 
 
 def coarse_type(label: str | None) -> str:
@@ -143,13 +175,32 @@ def key_of(text: str, kind: str = "MISC") -> str:
     text = fold(text.replace("’", "'"))
     text = text.replace("&", " and ").replace(".", "").replace("'", "")
     text = _NON_WORD.sub(" ", text.replace("-", " "))
-    words = _SPACES.sub(" ", text).strip().split(" ")
+    words = _join_letters(_SPACES.sub(" ", text).strip().split(" "))
+    words = [t.word_forms.get(w, w) for w in words]
     while len(words) > 1 and words[0] in t.determiners:
         words.pop(0)
     if kind == "ORG":
         while len(words) > 1 and words[-1] in t.org_suffixes:
             words.pop()
     return " ".join(w for w in words if w)
+
+
+def _join_letters(words: list[str]) -> list[str]:
+    """``u s geological survey`` -> ``us geological survey`` ("U. S." written with a space)."""
+    out: list[str] = []
+    run: list[str] = []
+    for word in [*words, ""]:
+        if len(word) == 1 and word.isalpha():
+            run.append(word)
+            continue
+        if len(run) > 1:
+            out.append("".join(run))
+        else:
+            out.extend(run)
+        run = []
+        if word:
+            out.append(word)
+    return out
 
 
 def name_key(text: str, kind: str = "MISC") -> str:
@@ -172,19 +223,21 @@ def acronyms_of(display: str, kind: str = "MISC") -> set[str]:
     words = [w for w in re.split(r"[\s\-/]+", display) if w and w[0].isalnum()]
     if len(words) < 2:
         return set()
+    # an acronym inside a name gives all its letters ("US Geological Survey" -> usgs)
+    initials = [fold(w).replace(".", "") if is_acronym(w) else fold(w)[0] for w in words]
     folded = [fold(w) for w in words]
-    content = [w for w in folded if w not in t.connectors and w not in t.determiners]
-    variants = {"".join(w[0] for w in content)}
-    no_determiners = [w for w in folded if w not in t.determiners]
-    variants.add("".join(w[0] for w in no_determiners))
+    content = [i for i, w in zip(initials, folded, strict=True) if w not in t.connectors and w not in t.determiners]
+    variants = {"".join(content)}
+    variants.add("".join(i for i, w in zip(initials, folded, strict=True) if w not in t.determiners))
     if kind == "ORG":
-        core = list(content)
-        while len(core) > 1 and core[-1].replace(".", "") in t.org_suffixes:
+        core = [(i, w) for i, w in zip(initials, folded, strict=True) if w not in t.connectors and w not in t.determiners]
+        while len(core) > 1 and core[-1][1].replace(".", "") in t.org_suffixes:
             core.pop()
-        variants.add("".join(w[0] for w in core))
+        variants.add("".join(i for i, _ in core))
     return {v for v in variants if len(v) >= 2 and v.isalnum()}
 
 
+@lru_cache(maxsize=200_000)
 def parse_name(text: str, kind: str = "MISC") -> ParsedName | None:
     """Cut the name out of a mention's text; None when no name is left ("the minister")."""
     text = _tidy(text)
@@ -198,14 +251,14 @@ def parse_name(text: str, kind: str = "MISC") -> ParsedName | None:
     titles: list[str] = []
     parts = [p.strip() for p in main.split(",") if p.strip()]
     for i, part in enumerate(parts):
-        words, roles, described = _name_words(part, kind)
+        words, roles, described, government = _name_words(part, kind)
         titles += roles
         if words and not (described and i + 1 < len(parts)):
-            return _parsed(words, kind, titles, extra)
+            return _parsed(words, kind, titles, extra, government)
     if extra:
-        words, roles, _ = _name_words(extra[0], kind)
+        words, roles, _, government = _name_words(extra[0], kind)
         if words:
-            return _parsed(words, kind, titles + roles, extra[1:])
+            return _parsed(words, kind, titles + roles, extra[1:], government)
     return None
 
 
@@ -221,10 +274,12 @@ def role_of(text: str) -> str | None:
 
 
 def _tidy(text: str) -> str:
-    """Undo tokenizer spacing ("Novak 's", "O' Leary", "( GM )") and normalize quotes and spaces."""
+    """Undo tokenizer spacing ("Novak 's", "O' Leary", "( GM )", "Gov.Sarah") and normalize quotes."""
     text = _SPACES.sub(" ", text.replace("’", "'").replace("`", "'")).strip()
-    text = re.sub(r" '(s?)\b", r"'\1", text)
-    text = re.sub(r"(\w) ' ", r"\1' ", text)
+    text = re.sub(r"\b([A-Z][a-z]{1,4})\.([A-Z][a-z])", r"\1. \2", text)
+    text = re.sub(r"(\w) - (\w)", r"\1-\2", text)
+    text = re.sub(r" 's\b", "'s", text)
+    text = re.sub(r"(\w) '(?=\s|$)", r"\1'", text)
     text = re.sub(r"\b([A-Z])' ([A-Z])", r"\1'\2", text)
     text = re.sub(r" ([,;:)])", r"\1", text)
     return re.sub(r"\( ", "(", text)
@@ -235,20 +290,32 @@ def _is_lower_word(word: str) -> bool:
     return any(ch.isalpha() for ch in word) and not any(ch.isupper() for ch in word)
 
 
-def _name_words(part: str, kind: str) -> tuple[list[str], list[str], bool]:
-    """The name words of one comma-separated part, the role phrases cut from its front, and
-    whether the part ended in lower-case description ("European aircraft manufacturer")."""
+def _name_words(part: str, kind: str) -> tuple[list[str], list[str], bool, bool]:
+    """The name words of one comma-separated part, the role phrases cut from its front,
+    whether the part ended in lower-case description ("European aircraft manufacturer") and
+    whether a government word was cut from its end."""
     t = tables()
+    if kind == "PER":  # a nickname in quotes: Vincent "The Chin" Gigante
+        part = re.sub(r"\s[\"“'‘][^\"”'’]{1,30}[\"”'’]\s", " ", f" {part} ").strip()
     words = part.split()
     words = _cut_inner_possessive(words)
+    if kind != "PER":  # "Promises Treatment Center in Malibu": the place qualifies the name
+        for i in range(1, len(words) - 1):
+            if words[i] in t.locatives and words[i - 1][:1].isupper() and words[i + 1][:1].isupper():
+                words = words[:i]
+                break
     while words and words[0].lower() in t.determiners:
         words.pop(0)
     described = False
     while words and (_is_lower_word(words[-1]) or words[-1] in {"-", "&"}):
         words.pop()
         described = True
+    government = False
     if kind != "PER" and len(words) > 1 and words[-1].lower() in t.government_words:
         words.pop()
+        government = True
+    elif kind != "PER" and described and part.split()[-1].lower() in t.government_words:
+        government = True  # "US government"
     cut = max((i for i, w in enumerate(words) if _is_lower_word(w) and w not in t.connectors), default=-1)
     words = words[cut + 1 :]
     while words and (words[0].lower() in t.connectors or words[0].lower() in t.determiners):
@@ -256,13 +323,13 @@ def _name_words(part: str, kind: str) -> tuple[list[str], list[str], bool]:
     roles: list[str] = []
     if kind == "PER":
         words, roles = _strip_titles(words)
-    elif len(words) > 1 and words[0].lower() in t.descriptors and words[1].lower() not in t.connectors:
-        words = words[1:]
+    elif len(words) == 2 and words[0].lower() in t.descriptors:
+        words = words[1:]  # "Automaker GM"; longer names keep their first word ("Government Accountability Office")
     if words:
         words[-1] = strip_possessive(words[-1])
         if not words[-1]:
             words.pop()
-    return words, roles, described
+    return words, roles, described, government
 
 
 def _cut_inner_possessive(words: list[str]) -> list[str]:
@@ -281,6 +348,9 @@ def _strip_titles(words: list[str]) -> tuple[list[str], list[str]]:
     t = tables()
     if words and words[-1].lower().strip(".") in t.title_heads:
         return [], [" ".join(words)]  # "Ryanair CEO": a role, no name
+    for i in range(len(words) - 3, -1, -1):
+        if words[i].lower().strip(".,") in t.org_suffixes:  # "... of Chrysler LLC Jim Press"
+            return words[i + 1 :], [" ".join(words[: i + 1])]
     last_title = -1
     for i, word in enumerate(words[:-1]):
         low = word.lower().strip(".")
@@ -295,7 +365,9 @@ def _strip_titles(words: list[str]) -> tuple[list[str], list[str]]:
     return name, [" ".join(roles)] if roles else []
 
 
-def _parsed(words: list[str], kind: str, titles: list[str], extra: list[str]) -> ParsedName | None:
+def _parsed(
+    words: list[str], kind: str, titles: list[str], extra: list[str], government: bool = False
+) -> ParsedName | None:
     display = " ".join(words)
     key = key_of(display, kind)
     if not key or not any(ch.isalpha() for ch in key):
@@ -309,7 +381,14 @@ def _parsed(words: list[str], kind: str, titles: list[str], extra: list[str]) ->
         extra=tuple(extra),
         acronym=acronym,
         tokens=tuple(key.split(" ")),
+        complete=kind == "ORG" and key != key_of(display),
+        government=government,
     )
+
+
+def given_name_key(word: str) -> str:
+    """A given name with its short form spelled out: ``fred`` -> ``frederick``."""
+    return tables().nicknames.get(word, word)
 
 
 def is_initial(word: str) -> bool:

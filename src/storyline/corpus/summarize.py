@@ -34,6 +34,11 @@ class SentenceSpace:
             self.vectorizer = None  # type: ignore[assignment]
             self.matrix = sparse.csr_matrix((len(sentences), 1))
 
+    def relevance(self) -> np.ndarray:
+        """Cosine of each sentence with the centroid of all sentences (how on-topic it is)."""
+        centroid = normalize(sparse.csr_matrix(self.matrix.sum(axis=0)))
+        return np.asarray((normalize(self.matrix) @ centroid.T).todense()).ravel()
+
     def rows(self, indices: Sequence[int]) -> sparse.csr_matrix:
         return self.matrix[list(indices)]
 

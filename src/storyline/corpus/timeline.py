@@ -32,17 +32,13 @@ from functools import cache
 from importlib import resources
 
 import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from storyline.corpus.summarize import SentenceSpace, centroid_select, cosine, date_candidates
-from storyline.model import Event, Quote, SourceSpan, Timex, TimelineEntry, precision_of
+from storyline.model import Event, Quote, SourceSpan, TimelineEntry, Timex, precision_of
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]+")
-_STOP = frozenset(
-    "the a an and or but of to in on at for with by from as is was were be been are has have had it its "
-    "this that these those he she they we you i his her their our your not no said says say will would "
-    "could should may might can also after before over into about than more most new one two three "
-    "who which what when where there here then them him us mr mrs ms just up out so if do does did".split()
-)
+_STOP = ENGLISH_STOP_WORDS
 
 
 @dataclass(slots=True)
@@ -73,6 +69,7 @@ class TimelineSettings:
     max_words: int
     max_similarity: float
     topic_terms: int
+    relevance_quantile: float
     merge_similarity: float
     background_days: int
 
@@ -90,7 +87,10 @@ class TimelineSettings:
 def _default_settings() -> TimelineSettings:
     raw = tomllib.loads(resources.files("storyline.data").joinpath("timeline.toml").read_text("utf-8"))
     c, d, s, m, k = raw["candidates"], raw["dates"], raw["summary"], raw["merge"], raw["kind"]
-    weights = {name: float(d[name]) for name in ("mention_articles", "mention_sentences", "later_articles", "published")}
+    weights = {
+        name: float(d[name])
+        for name in ("mention_articles", "mention_sentences", "later_articles", "published")
+    }
     return TimelineSettings(
         lead_sentences=int(c["lead_sentences"]),
         publication_days=int(c["publication_days"]),
@@ -102,6 +102,7 @@ def _default_settings() -> TimelineSettings:
         max_words=int(s["max_words"]),
         max_similarity=float(s["max_similarity"]),
         topic_terms=int(s["topic_terms"]),
+        relevance_quantile=float(s["relevance_quantile"]),
         merge_similarity=float(m["similarity"]),
         background_days=int(k["background_days"]),
     )
@@ -122,6 +123,10 @@ def entry_date(value: str | None, precisions: Sequence[str] = ("day", "month", "
         value = value[:10]
     precision = precision_of(value)
     if precision not in precisions or "X" in value:
+        return None
+    try:
+        period(value)
+    except ValueError:  # "2010-02-30", "2010-13"
         return None
     return value
 
@@ -215,6 +220,9 @@ def _prepare(articles: Sequence[TimelineArticle], settings: TimelineSettings) ->
     space = SentenceSpace([s.text for s in sentences])
     topic = _topic_terms(articles, settings.topic_terms)
     ok = np.array([_summary_material(s.text, topic, settings) for s in sentences], dtype=bool)
+    if settings.relevance_quantile > 0 and len(sentences):
+        relevance = space.relevance()
+        ok &= relevance >= np.quantile(relevance, settings.relevance_quantile)
     return _Story(articles, sentences, space, dict(mention), dict(published), ok)
 
 
@@ -329,7 +337,11 @@ def _entries(
     for p in picked:
         rows = members[p]
         spans = [
-            SourceSpan(story.articles[story.sentences[r].article].id, story.sentences[r].start, story.sentences[r].end)
+            SourceSpan(
+                story.articles[story.sentences[r].article].id,
+                story.sentences[r].start,
+                story.sentences[r].end,
+            )
             for r in rows
         ]
         article_ids = list(dict.fromkeys(s.article_id for s in spans))
@@ -352,7 +364,11 @@ def _kind(story: _Story, date: str, rows: list[int], settings: TimelineSettings)
     for r in rows:
         s = story.sentences[r]
         for event in story.articles[s.article].events:
-            if s.start <= event.start < s.end and event.kind == "background" and entry_date(event.date) == date:
+            if (
+                s.start <= event.start < s.end
+                and event.kind == "background"
+                and entry_date(event.date) == date
+            ):
                 return "background"
     pubs = [d for r in rows if (d := _day(story.articles[story.sentences[r].article].published))]
     if pubs and period(date)[1] < min(pubs) - dt.timedelta(days=settings.background_days):

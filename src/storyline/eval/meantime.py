@@ -4,6 +4,9 @@ CAT files hold tokens, not the original text. :func:`read_meantime_document` reb
 text (one line per sentence; a space between tokens except before closing punctuation and after
 opening brackets) and gives every token, timex and entity mention character offsets into it.
 
+Only the title, the date line and the first four body sentences are annotated
+(:data:`ANNOTATED_SENTENCES`); ``MeantimeDocument.annotated_end`` marks where that part ends.
+
 Caveats handled (see ``shared/datasets/meantime-en/SOURCE.md``): two documents have no DCT;
 it is taken from the SemEval-2015 TimeML copy of the same document when that folder is found,
 else from the first full date in the document's first lines. Empty timexes (no tokens) are
@@ -24,6 +27,10 @@ from storyline.eval.common import shared_datasets
 _NO_SPACE_BEFORE = {",", ".", ":", ";", "!", "?", ")", "]", "}", "%", "'s", "'", "n't", "'re", "'ve", "'ll", "'d", "'m",
                     "''", "...", "’s"}  # fmt: skip
 _NO_SPACE_AFTER = {"(", "[", "{", "$", "``", "#"}
+
+#: MEANTIME annotates only the title (sentence 0), the date line (1) and the first four sentences
+#: of the body (2-5): no timex, event or entity mention lies beyond sentence 5.
+ANNOTATED_SENTENCES = 6
 
 
 @dataclass(slots=True)
@@ -82,6 +89,11 @@ class MeantimeDocument:
     timexes: list[MeantimeTimex] = field(default_factory=list)
     mentions: list[MeantimeMention] = field(default_factory=list)
     dct_source: str = "annotation"  # annotation | semeval2015 | text | none
+    annotated_end: int = 0  # end offset of the annotated part: the title and the first sentences
+
+    def in_annotated_part(self, start: int) -> bool:
+        """True when offset ``start`` lies in the part of the text the annotators covered."""
+        return start < self.annotated_end
 
 
 def _detokenize(tokens: list[tuple[str, str, int, int]]) -> tuple[str, list[MeantimeToken]]:
@@ -150,10 +162,10 @@ def read_meantime_document(path: str | Path) -> MeantimeDocument:
                 )
             elif el.tag == "ENTITY_MENTION":
                 start, end, covered = _extent(ids, index, text)
-                mentions.append(
-                    MeantimeMention(el.get("m_id", ""), start, end, covered, ids,
-                                    el.get("syntactic_type") or None, el.get("head") or None)  # fmt: skip
-                )
+                mention = MeantimeMention(el.get("m_id", ""), start, end, covered, ids)
+                mention.syntactic_type = el.get("syntactic_type") or None
+                mention.head = el.get("head") or None
+                mentions.append(mention)
             elif el.tag == "ENTITY":
                 entities[el.get("m_id", "")] = dict(el.attrib)
     refers = {}
@@ -173,7 +185,9 @@ def read_meantime_document(path: str | Path) -> MeantimeDocument:
             mention.instance_id = entity.get("instance_id") or None
             mention.external_ref = entity.get("external_ref") or None
     dct_timex = next((t for t in timexes if t.is_dct), None)
-    dct, source = (dct_timex.value, "annotation") if dct_timex else _fallback_dct(path.stem, text)
+    dct, source = (_iso_dct(dct_timex), "annotation") if dct_timex else _fallback_dct(path.stem, text)
+    annotated = [t for t in tokens if t.sentence < ANNOTATED_SENTENCES]
+    annotated_end = annotated[-1].end if annotated else 0
     timexes.sort(key=lambda t: (t.start, t.end))
     mentions.sort(key=lambda m: (m.start, m.end))
     return MeantimeDocument(
@@ -186,6 +200,7 @@ def read_meantime_document(path: str | Path) -> MeantimeDocument:
         timexes=timexes,
         mentions=mentions,
         dct_source=source,
+        annotated_end=annotated_end,
     )
 
 
@@ -196,12 +211,29 @@ def _semeval_dcts() -> dict[str, str]:
     out: dict[str, str] = {}
     if root is None or not (root / "semeval2015-timeline").is_dir():
         return out
-    pattern = re.compile(r'functionInDocument="CREATION_TIME"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*functionInDocument="CREATION_TIME"')
+    pattern = re.compile(
+        r'functionInDocument="CREATION_TIME"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*functionInDocument="CREATION_TIME"'
+    )
     for tml in (root / "semeval2015-timeline").rglob("*.tml"):
         m = pattern.search(tml.read_text(encoding="utf-8", errors="replace")[:3000])
         if m:
             out.setdefault(tml.stem, m.group(1) or m.group(2))
     return out
+
+
+def _iso_dct(timex: MeantimeTimex) -> str:
+    """The DCT value in ISO form: one document writes ``03-02-2009`` for 3 February 2009, which
+    its date line ("February 03, 2009") settles; without a date line, day-month-year is assumed."""
+    value = timex.value
+    m = re.fullmatch(r"(\d\d)-(\d\d)-(\d{4})", value)
+    if not m:
+        return value
+    from storyline.time.timex import tag_timexes
+
+    for found in tag_timexes(timex.text, None):
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", found.value):
+            return found.value
+    return f"{m.group(3)}-{m.group(2)}-{m.group(1)}"
 
 
 def _fallback_dct(name: str, text: str) -> tuple[str | None, str]:

@@ -6,14 +6,20 @@ A page counts as right when the estimate's value equals the gold day (``YYYY-MM-
 no gold date are skipped; the 2 stub pages (bot check, iframe wrapper; see the dataset's SOURCE.md) are
 reported apart from the main figure.
 
-Run: ``storyline eval pubdate [--data DIR] [--json] [--errors]``.
+With ``--reuters``, a second check on Reuters-21578 (1987 wire stories with their ``<DATE>``): the
+dateline is put back before the body, and we count datelines found, their day and month against the
+story's date, and every year the estimate states (none may be wrong: the text gives no year).
+
+Run: ``storyline eval pubdate [--data DIR] [--json] [--errors] [--reuters [--reuters-data DIR]]``.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import datetime as dt
+import html
+import json
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -23,11 +29,12 @@ import htmldate
 from storyline.eval.common import dataset_path, print_report
 from storyline.ingest.errors import IngestError
 from storyline.ingest.html import read_html
-from storyline.model import DateEstimate
+from storyline.model import DateEstimate, RawDocument
 from storyline.time.dateline import find_dateline
 from storyline.time.pubdate import estimate_published
 
 DATASET = "htmldate-mediacloud2020"
+REUTERS = "reuters21578"
 #: Pages with a gold date but no article (SOURCE.md): no method can date them.
 STUB_PAGES = frozenset({"1566929327.html", "1685765130.html"})
 
@@ -137,17 +144,80 @@ def _ratio(numerator: int, denominator: int) -> float:
     return numerator / denominator if denominator else 0.0
 
 
+_STORY = re.compile(r"<REUTERS.*?</REUTERS>", re.DOTALL)
+_FIELD = {name: re.compile(rf"<{name}>(.*?)</{name}>", re.DOTALL) for name in ("DATE", "DATELINE", "BODY")}
+_SGML_DATE = re.compile(r"(\d{1,2})-([A-Z]{3})-(\d{4})")
+_MONTHS = {m: i for i, m in enumerate("JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split(), 1)}
+
+
+def evaluate_reuters_datelines(path: Path, limit: int | None = None) -> dict[str, Any]:
+    """Datelines and stated years on Reuters-21578 stories that have a DATELINE and a BODY."""
+    counts: Counter[str] = Counter()
+    for sgm in sorted(Path(path).glob("reut2-*.sgm")):
+        for story in _STORY.findall(sgm.read_text(encoding="latin-1")):
+            fields = {name: pattern.search(story) for name, pattern in _FIELD.items()}
+            date = _SGML_DATE.search(fields["DATE"].group(1)) if fields["DATE"] else None
+            if not (date and fields["DATELINE"] and fields["BODY"]):
+                continue
+            if limit is not None and counts["stories"] >= limit:
+                break
+            gold = dt.date(int(date.group(3)), _MONTHS[date.group(2)], int(date.group(1)))
+            text = html.unescape(fields["DATELINE"].group(1).strip() + " " + fields["BODY"].group(1))
+            _count_story(counts, text, gold)
+    stories = counts["stories"]
+    return {
+        "dataset": REUTERS,
+        "stories": stories,
+        "dateline_found": _ratio(counts["found"], stories),
+        "dateline_dated": _ratio(counts["dated"], stories),
+        "day_month_matches_story_date": _ratio(counts["day_month_ok"], counts["dated"]),
+        "day_month_one_day_off": _ratio(counts["day_month_near"], counts["dated"]),
+        "years_stated": counts["year_stated"],
+        "years_stated_wrong": counts["year_wrong"],
+    }
+
+
+def _count_story(counts: Counter[str], text: str, gold: dt.date) -> None:
+    counts["stories"] += 1
+    dateline = find_dateline(text)
+    if dateline is None:
+        return
+    counts["found"] += 1
+    if dateline.date:
+        counts["dated"] += 1
+        month, day = int(dateline.date[5:7]), int(dateline.date[8:10])
+        if (month, day) == (gold.month, gold.day):
+            counts["day_month_ok"] += 1
+        elif any((d.month, d.day) == (month, day) for d in (gold - dt.timedelta(1), gold + dt.timedelta(1))):
+            counts["day_month_near"] += 1
+    estimate = estimate_published(RawDocument(source="reuters", kind="text", raw=b"", text=text), text, dateline)
+    if estimate.value and estimate.value[:4].isdigit():
+        counts["year_stated"] += 1
+        counts["year_wrong"] += int(estimate.value[:4]) != gold.year
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="storyline eval pubdate", description=__doc__.splitlines()[0])
     parser.add_argument("--data", help=f"the {DATASET} folder (default: shared/datasets/{DATASET})")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--errors", action="store_true", help="list the pages ours gets wrong (names and dates)")
+    parser.add_argument("--reuters", action="store_true", help="also check datelines on Reuters-21578")
+    parser.add_argument("--reuters-data", help=f"the {REUTERS} folder (default: shared/datasets/{REUTERS})")
+    parser.add_argument("--reuters-limit", type=int, help="check only the first N Reuters stories")
     args = parser.parse_args(argv)
     errors: list[dict[str, Any]] | None = [] if args.errors else None
     result = evaluate_mediacloud(dataset_path(DATASET, args.data), errors)
-    if errors is not None:
+    if args.reuters:
+        result["reuters_datelines"] = evaluate_reuters_datelines(
+            dataset_path(REUTERS, args.reuters_data), args.reuters_limit
+        )
+    if errors is not None and args.json:
         result["errors"] = errors
     print_report(result, args.json, title=f"Publication dates, {DATASET} (day precision)")
+    if errors is not None and not args.json:
+        print("errors (file: gold / ours / htmldate):")
+        for item in errors:
+            print(f"  {item['file']}: {item['gold']} / {item['ours']} / {item['htmldate']}")
     return 0
 
 

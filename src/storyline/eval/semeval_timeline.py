@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from storyline.eval.timegraph import AwarenessCounts, Relation, temporal_awareness
@@ -115,7 +116,7 @@ def system_relations(text: str, gold: GoldGraph, ordering_only: bool = False) ->
     relations: list[Relation] = []
     if not ordering_only:
         relations += [(f"ei{eid}", f"t{time_of[eid]}", "SIMULTANEOUS") for eid in ids]
-    for a, b in zip(ids, ids[1:], strict=False):
+    for a, b in pairwise(ids):
         rel = "BEFORE" if order_of[a] < order_of[b] else "SIMULTANEOUS"
         relations.append((f"ei{a}", f"ei{b}", rel))
     return relations
@@ -139,10 +140,21 @@ def figures(counts: Iterable[AwarenessCounts]) -> dict[str, float]:
         pm, pt, rm, rt, n = pm + c.p_match, pt + c.p_total, rm + c.r_match, rt + c.r_total, n + 1
     p, r = _percent(pm, pt), _percent(rm, rt)
     f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": p, "recall": r, "f1": f, "timelines": n, "p_match": pm, "p_total": pt, "r_match": rm, "r_total": rt}
+    return {
+        "precision": p,
+        "recall": r,
+        "f1": f,
+        "timelines": n,
+        "p_match": pm,
+        "p_total": pt,
+        "r_match": rm,
+        "r_total": rt,
+    }
 
 
-def score_folders(gold_dir: str | Path, system_dir: str | Path, ordering_only: bool = False) -> dict[str, object]:
+def score_folders(
+    gold_dir: str | Path, system_dir: str | Path, ordering_only: bool = False
+) -> dict[str, object]:
     """Score every gold file that has a system file of the same name; micro figures and per file."""
     per_file: dict[str, dict[str, float]] = {}
     counts: list[AwarenessCounts] = []
@@ -152,7 +164,9 @@ def score_folders(gold_dir: str | Path, system_dir: str | Path, ordering_only: b
         if not sys_path.exists():
             missing.append(gold_path.name)  # "Fscore set at 0", and skipped
             continue
-        c = score_timeline(gold_path.read_text(encoding="utf-8"), sys_path.read_text(encoding="utf-8"), ordering_only)
+        c = score_timeline(
+            gold_path.read_text(encoding="utf-8"), sys_path.read_text(encoding="utf-8"), ordering_only
+        )
         counts.append(c)
         p, r = _percent(c.p_match, c.p_total), _percent(c.r_match, c.r_total)
         per_file[gold_path.name] = {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}

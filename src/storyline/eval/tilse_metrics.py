@@ -96,9 +96,7 @@ def porter_stem(word: str) -> str:
     first_y = word[0] == "y"
     w = "Y" + word[1:] if first_y else word
     # Step 1a
-    if m := re.search("(ss|i)es$", w):
-        w = w[: m.start()] + m.group(1)
-    elif m := re.search("([^s])s$", w):
+    if (m := re.search("(ss|i)es$", w)) or (m := re.search("([^s])s$", w)):
         w = w[: m.start()] + m.group(1)
     # Step 1b
     if w.endswith("eed"):
@@ -264,9 +262,7 @@ class TimelineRouge:
 
     def _counts(self, pred: Sequence[Sequence[str]], refs: Mapping[str, Sequence[Sequence[str]]]):
         raw = self.rouge.score_summary(pred, refs)
-        return {
-            m: (raw[f"{m}_h_count"], raw[f"{m}_p_count"], raw[f"{m}_m_count"]) for m in self.measures
-        }
+        return {m: (raw[f"{m}_h_count"], raw[f"{m}_p_count"], raw[f"{m}_m_count"]) for m in self.measures}
 
     def _scores(self, num_p: dict, den_p: dict, num_r: dict, den_r: dict) -> Scores:
         out: Scores = {}
@@ -334,7 +330,9 @@ class TimelineRouge:
             row = []
             for t in b:
                 d_pred, d_ref = (s, t) if axis == 0 else (t, s)
-                content = 1 - content_similarity(self._get(pred, d_pred), [self._get(tl, d_ref) for tl in refs])
+                content = 1 - content_similarity(
+                    self._get(pred, d_pred), [self._get(tl, d_ref) for tl in refs]
+                )
                 row.append(_date_factor(s, t) * content)
             rows.append(row)
         return np.array(rows).reshape(len(a), len(b))

@@ -57,14 +57,21 @@ def _inside_any(t: Timex, spans: Iterable[tuple[int, int]]) -> bool:
 
 
 def _describe(
-    name: str, dct: str | None, text: str, gold: Sequence[GoldTimex], system: Sequence[Timex], pairs: list[tuple[int, int]]
+    name: str,
+    dct: str | None,
+    text: str,
+    gold: Sequence[GoldTimex],
+    system: Sequence[Timex],
+    pairs: list[tuple[int, int]],
 ) -> list[str]:
     lines = []
     matched_g = {g for g, _ in pairs}
     matched_s = {s for _, s in pairs}
 
     def ctx(start: int, end: int) -> str:
-        return (text[max(0, start - 40) : start] + "[" + text[start:end] + "]" + text[end : end + 25]).replace("\n", " ")
+        return (
+            text[max(0, start - 40) : start] + "[" + text[start:end] + "]" + text[end : end + 25]
+        ).replace("\n", " ")
 
     for gi, si in pairs:
         g, s = gold[gi], system[si]
@@ -88,7 +95,7 @@ def evaluate_timeml(folder: Path, use_doc: bool = True, errors: list[str] | None
 
 def evaluate_meantime(folder: Path, use_doc: bool = True, errors: list[str] | None = None) -> dict[str, Any]:
     """TE3 Task A figures on MEANTIME (document-level annotation); empty timexes left out, the
-    DCT line excluded on both sides."""
+    DCT excluded on both sides, and system timexes outside the annotated sentences ignored."""
     docs: list[MeantimeDocument] = list(iter_meantime(folder))
     items = []
     for d in docs:
@@ -98,6 +105,7 @@ def evaluate_meantime(folder: Path, use_doc: bool = True, errors: list[str] | No
             if not t.empty and not t.is_dct
         ]
         ignored = [(t.start, t.end) for t in d.timexes if t.is_dct and not t.empty]
+        ignored.append((d.annotated_end, len(d.text) + 1))  # sentences the annotators did not cover
         items.append((d.name, d.text, d.dct, gold, ignored))
     return _score(items, use_doc, errors)
 
@@ -130,10 +138,14 @@ def sniff(path: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="storyline eval time", description=__doc__.splitlines()[0])
-    parser.add_argument("--data", help="a dataset folder (TempEval-3, a TimeML folder, MEANTIME or MediaCloud)")
+    parser.add_argument(
+        "--data", help="a dataset folder (TempEval-3, a TimeML folder, MEANTIME or MediaCloud)"
+    )
     parser.add_argument("--split", choices=sorted(SPLITS), default="platinum", help="TempEval-3 split")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--no-parse", action="store_true", help="tag without a spaCy parse (tense from cue words)")
+    parser.add_argument(
+        "--no-parse", action="store_true", help="tag without a spaCy parse (tense from cue words)"
+    )
     parser.add_argument("--errors", action="store_true", help="print every mismatch (development aid)")
     args = parser.parse_args(argv)
     use_doc = not args.no_parse
@@ -144,7 +156,9 @@ def main(argv: list[str] | None = None) -> int:
             path = Path(args.data)
             kind = sniff(path)
             if kind == "tempeval3":
-                result[f"tempeval3-{args.split}"] = evaluate_timeml(path / SPLITS[args.split], use_doc, errors)
+                result[f"tempeval3-{args.split}"] = evaluate_timeml(
+                    path / SPLITS[args.split], use_doc, errors
+                )
             elif kind == "timeml":
                 result[f"timeml:{path.name}"] = evaluate_timeml(path, use_doc, errors)
             elif kind == "meantime":

@@ -35,6 +35,13 @@ _PERSON_CONFUSABLE = frozenset({"PERSON", "ORG", "GPE", "NORP", "PRODUCT", "FAC"
 _NAME_LIKE = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
 _LEADING_DROPS = frozenset({"the", "a", "an"})
 _TRAILING_PUNCT = ".,;:!?)]}\"'“”‘’"
+#: Parts of speech that never open a person's name ("Certainly Donald Trump").
+_NOT_NAME_POS = frozenset({"ADV", "INTJ", "CCONJ", "SCONJ", "ADP", "VERB", "AUX", "PRON", "DET"})
+#: Words that end a person's name run on by the NER in title case ("Obama To Asians Worried").
+_NAME_BREAKERS = frozenset(
+    {"to", "for", "in", "on", "at", "with", "and", "says", "say", "said", "tells", "told", "is", "are",
+     "was", "will", "the", "after", "over", "by", "from", "slams", "blasts", "calls", "wins", "vs", "vs."}
+)
 
 
 @dataclass(slots=True)
@@ -80,6 +87,12 @@ def _trim(ent: Span) -> tuple[Span, str, str | None] | None:
         end -= 1
     title_tokens: list[Token] = []
     if ent.label_ == "PERSON":
+        while start < end and doc[start].pos_ in _NOT_NAME_POS:
+            start += 1
+        for i in range(start + 1, end):
+            if doc[i].lower_ in _NAME_BREAKERS:
+                end = i
+                break
         while end - start > 1 and names.is_title_word(doc[start].text) and doc[start].text[:1].isalpha():
             title_tokens.append(doc[start])
             start += 1
@@ -191,7 +204,8 @@ def _find_match(words: list[str], key: str, label: str, clusters: list[_Cluster]
     if label not in _PERSON_CONFUSABLE:
         return None
     lowered = [w.lower() for w in words]
-    for cluster in by_recency:
+    by_weight = sorted(clusters, key=lambda c: (-len(c.mentions), c.index))
+    for cluster in by_weight:
         if cluster.label_votes.get("PERSON", 0) == 0 and label != "PERSON":
             continue
         if cluster.label_votes and "PERSON" not in cluster.label_votes and label == "PERSON":

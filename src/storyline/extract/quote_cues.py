@@ -77,6 +77,14 @@ def lexicon() -> CueLexicon:
     )
 
 
+_LEMMA_FIXES = {"hoping": "hope", "hoped": "hope", "hopes": "hope", "endorses": "endorse", "tweets": "tweet"}
+
+
+def cue_lemma(token: Token) -> str:
+    """The token's lemma, with the tagger's known slips on cue words mended ("hoping" -> "hope")."""
+    return _LEMMA_FIXES.get(token.lower_, token.lemma_.lower())
+
+
 def subject_of(verb: Token) -> Span | None:
     """The subject phrase of ``verb``, inherited through conjunctions and participles.
 
@@ -94,7 +102,11 @@ def subject_of(verb: Token) -> Span | None:
                 objects = [c for c in child.children if c.dep_ == "pobj"]
                 if objects:
                     return phrase_of(objects[0])
-        if current.dep_ in {"conj", "advcl", "xcomp", "acl", "relcl"} and current.head is not current:
+        if current.dep_ == "pcomp" and current.head.dep_ == "prep":  # "began by saying"
+            current = current.head.head
+            seen += 1
+            continue
+        if current.dep_ in {"conj", "advcl", "xcomp", "acl", "relcl"} and current.i != current.head.i:
             if current.dep_ == "relcl":
                 return phrase_of(current.head) if current.head.pos_ in {"NOUN", "PROPN", "PRON"} else None
             if current.dep_ == "acl" and current.head.pos_ in {"NOUN", "PROPN", "PRON"}:
@@ -103,7 +115,29 @@ def subject_of(verb: Token) -> Span | None:
             seen += 1
             continue
         break
-    return None
+    return _left_neighbour_phrase(verb)
+
+
+def _left_neighbour_phrase(verb: Token) -> Span | None:
+    """The noun phrase right before a verb the parser left without a subject.
+
+    "..., her adviser, Jake Sullivan, said:" (parsed as an apposition of an earlier object)
+    gives "her adviser, Jake Sullivan".
+    """
+    doc = verb.doc
+    i = verb.i - 1
+    while i >= 0 and doc[i].dep_ in {"aux", "auxpass", "neg", "advmod"} and doc[i].head.i == verb.i:
+        i -= 1
+    if i >= 1 and doc[i].text == ",":
+        i -= 1
+    if i < 0 or doc[i].pos_ not in {"NOUN", "PROPN", "PRON"} or doc[i].dep_ in {"pobj", "dobj"}:
+        return None
+    node = doc[i]
+    while node.dep_ in {"appos", "compound", "conj"} and node.head.i < node.i:
+        if node.head.dep_ in {"pobj", "dobj"} or node.head.pos_ not in {"NOUN", "PROPN", "PRON"}:
+            break
+        node = node.head
+    return doc[node.left_edge.i : i + 1]
 
 
 def phrase_of(token: Token) -> Span:
@@ -122,7 +156,7 @@ def cue_extent(verb: Token, extra: list[Token] | None = None) -> tuple[int, int]
     doc = verb.doc
     start = verb.i
     left_ok = {c.i for c in verb.children if c.dep_ in {"aux", "auxpass", "neg"}}
-    left_ok |= {c.i for c in verb.children if c.dep_ == "advmod" and c.lower_ in CUE_ADVERBS}
+    left_ok |= {c.i for c in verb.children if c.dep_ == "advmod" and (c.lower_ in CUE_ADVERBS or c.pos_ == "ADV")}
     while start - 1 >= 0 and (start - 1) in left_ok:
         start -= 1
     end = verb.i + 1

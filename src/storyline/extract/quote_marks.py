@@ -68,9 +68,9 @@ def _role(text: str, i: int) -> str:
     opens_by_context = before in _OPEN_CONTEXT and not after.isspace()
     closes_by_context = after in _CLOSE_CONTEXT and not before.isspace()
     if char in OPENERS:
-        return "close" if closes_by_context and not opens_by_context and before.isalnum() else "open"
+        return "close" if before.isalnum() and (after.isspace() or after in ".,;:!?") else "open"
     if char in CLOSERS:
-        return "open" if opens_by_context and not closes_by_context and after.isalnum() else "close"
+        return "open" if (before.isspace() or before in "([{") and after.isalnum() else "close"
     if opens_by_context and not closes_by_context:
         return "open"
     if closes_by_context and not opens_by_context:
@@ -178,8 +178,36 @@ def _inside(i: int, spans: list[tuple[int, int]]) -> bool:
     return any(s <= i < e for s, e in spans)
 
 
+def shadow_doubled_marks(text: str) -> str:
+    """``text`` with typewriter double marks (``''`` and two backquotes) read as one mark.
+
+    The first character of the pair becomes ``"`` and the second a copy of the character after
+    the pair, so offsets stay the same and the mark keeps its neighbours.
+    """
+    if "''" not in text and "``" not in text:
+        return text
+    chars = list(text)
+    i = 0
+    while i < len(chars) - 1:
+        if text[i : i + 2] in {"''", "``"}:
+            chars[i] = '"' if text[i] == "'" else "“"
+            chars[i + 1] = text[i + 2] if i + 2 < len(text) else " "
+            i += 2
+            continue
+        i += 1
+    return "".join(chars)
+
+
+def _widen_doubled(span: QuotedSpan, text: str) -> QuotedSpan:
+    """Extend a quotation closed by the first character of ``''`` over the second one."""
+    if span.balanced and text[span.end - 1 : span.end + 1] == "''":
+        return QuotedSpan(span.start, span.end + 1, span.balanced, span.single)
+    return span
+
+
 def find_quoted_spans(text: str) -> list[QuotedSpan]:
     """All top-level quotations of ``text``, in text order."""
-    doubles = find_double_quotes(text)
-    singles = find_single_quotes(text, doubles)
+    shadow = shadow_doubled_marks(text)
+    doubles = [_widen_doubled(q, text) for q in find_double_quotes(shadow)]
+    singles = find_single_quotes(shadow, doubles)
     return sorted(doubles + singles, key=lambda q: q.start)

@@ -25,7 +25,7 @@ from storyline.ingest.errors import IngestError
 from storyline.model import RawDocument
 
 BLOCK_TAGS = frozenset(
-    "p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote pre tr table section article header footer "
+    "p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote pre tr table section article header footer "  # noqa: SIM905
     "figure figcaption hr dd dt dl aside".split()
 )
 DROPPED_TAGS = ("script", "style", "noscript", "template")
@@ -61,8 +61,9 @@ def _document(entry: Any, source: str, index: int, outlet: str | None, raw: byte
     extra: dict[str, Any] = {}
     if entry.get("id"):
         extra["feed_item_id"] = entry["id"]
-    if entry.get("updated") and entry.get("updated") != entry.get("published"):
-        extra["feed_updated"] = entry["updated"]
+    updated = dict.get(entry, "updated")  # plain dict access: no fallback from updated to published
+    if updated and updated != dict.get(entry, "published"):
+        extra["feed_updated"] = updated
     if entry.get("author"):
         extra["author"] = _clean_line(entry["author"])
     return RawDocument(
@@ -122,12 +123,12 @@ def _clean_line(text: str) -> str:
 
 def published_day(entry: Any) -> str | None:
     """The item's published date as ``YYYY-MM-DD`` in its own time zone; None when it has none."""
-    stated = entry.get("published") or entry.get("created")
+    stated = dict.get(entry, "published") or dict.get(entry, "created")
     if stated:
         day = _parse_day(stated)
         if day:
             return day
-    parsed = entry.get("published_parsed") or entry.get("created_parsed")
+    parsed = dict.get(entry, "published_parsed") or dict.get(entry, "created_parsed")
     if parsed:  # feedparser's reading, converted to UTC
         return date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday).isoformat()
     return None
@@ -178,4 +179,3 @@ def _item_slices(raw: bytes, expected: int) -> list[bytes] | None:
 def _short(reason: object) -> str:
     text = " ".join(str(reason).split())
     return text if len(text) <= 160 else text[:157] + "..."
-

@@ -2,7 +2,8 @@
 
 - Encoding: a byte-order mark, the HTTP ``Content-Type`` header when the bytes start with an HTTP
   response head, ``<meta charset>``, then UTF-8, then charset-normalizer's guess.
-- Body: ``trafilatura.bare_extraction`` without comments; one paragraph per line.
+- Body: ``trafilatura.bare_extraction`` without comments, favouring precision (its default settings when
+  that finds no text); one paragraph per line.
 - Dates: ``html_date`` is htmldate's full reading (markup, then text heuristics) and ``metadata_date``
   its reading of the page's date markup only (``extensive_search=False``); both with
   ``original_date=True``, which is the best setting on the MediaCloud pages (see docs/dates.md).
@@ -40,7 +41,10 @@ _MARKUP = re.compile(
     r"<\s*(?:!doctype\s+html|html|head|body|div|p|article|main|section|span|table|title|meta|br|h[1-6])\b",
     re.IGNORECASE,
 )
-_LATIN1_LABELS = {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii", "windows-1252", "cp1252"}
+#: Python codec names of labels that pages often put on bytes that are in fact UTF-8.
+_OFTEN_MISLABELLED = {"iso8859-1", "ascii", "cp1252"}
+#: Fewer words than this is no article ("Please enable JavaScript.").
+MIN_WORDS = 8
 
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
 logging.getLogger("htmldate").setLevel(logging.ERROR)
@@ -60,7 +64,7 @@ def read_html(raw: bytes, source: str, url: str | None = None) -> RawDocument:
         raise IngestError(source, "not HTML: no HTML markup found")
     document = _extract(page, source, url)
     text = _paragraph_lines(document.get("text") or "")
-    if not text:
+    if len(re.findall(r"\w+", text)) < MIN_WORDS:
         raise IngestError(source, NO_TEXT)
     page_url = url or document.get("url")
     sitename = document.get("sitename")
@@ -122,7 +126,7 @@ def decode_html(body: bytes, header_charset: str | None = None) -> tuple[str, st
         codec = _codec(name)
         if codec is None:
             continue
-        if codec in _LATIN1_LABELS or codec == "cp1252":
+        if codec in _OFTEN_MISLABELLED:
             # Pages labelled Latin-1 are very often UTF-8 in fact; UTF-8 never decodes Latin-1 text by chance.
             try:
                 return body.decode("utf-8"), "utf-8"
@@ -150,20 +154,28 @@ def _codec(name: str) -> str | None:
 
 
 def _extract(page: str, source: str, url: str | None) -> dict[str, Any]:
-    try:
-        document = trafilatura.bare_extraction(
-            page,
-            url=url,
-            with_metadata=True,
-            include_comments=False,
-            include_tables=True,
-            include_images=False,
-        )
-    except Exception as error:  # trafilatura and lxml raise many kinds on odd pages
-        raise IngestError(source, f"HTML extraction failed: {type(error).__name__}: {error}") from error
+    """trafilatura favouring precision (less boilerplate); its default settings when that finds no text."""
+    document: dict[str, Any] | None = None
+    for favor_precision in (True, False):
+        try:
+            found = trafilatura.bare_extraction(
+                page,
+                url=url,
+                with_metadata=True,
+                include_comments=False,
+                include_tables=True,
+                include_images=False,
+                favor_precision=favor_precision,
+            )
+        except Exception as error:  # trafilatura and lxml raise many kinds on odd pages
+            raise IngestError(source, f"HTML extraction failed: {type(error).__name__}: {error}") from error
+        if found is not None:
+            document = found.as_dict() if hasattr(found, "as_dict") else dict(found)
+            if (document.get("text") or "").strip():
+                return document
     if document is None:
         raise IngestError(source, NO_TEXT)
-    return document.as_dict() if hasattr(document, "as_dict") else dict(document)
+    return document
 
 
 def _paragraph_lines(text: str) -> str:

@@ -10,8 +10,10 @@ publication date and never the date itself. A bad record is reported as
 
 from __future__ import annotations
 
+import gzip
 import io
 import re
+import zlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,16 +23,32 @@ from storyline.ingest.errors import IngestError
 from storyline.model import RawDocument
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+FILE_HEADERS = (b"WARC/", b"filedesc://")  # a WARC record, an ARC file header
 MAX_PAGE_BYTES = 10 * 1024 * 1024  # same as ingest.sources.Limits.max_article_bytes
+MAX_WARC_BYTES = 4 * 1024**3  # same as ingest.sources.Limits.max_container_bytes
 _GZIP_MEMBER = re.compile(rb"\x1f\x8b\x08")
 _WARC_HEADER = re.compile(rb"(?:^|\n)(?:WARC/1\.[01]\r?\n)")
 
 
 def read_warc(raw: bytes, source: str) -> Iterator[RawDocument | IngestError]:
-    """Yield one RawDocument per HTML response record, or an IngestError per bad record."""
-    start = 0
+    """Yield one RawDocument per HTML response record, or an IngestError per bad record.
+
+    Locators are record offsets in the file; for a WARC gzipped as one whole stream (not record
+    by record, so not seekable), offsets in the decompressed stream.
+    """
+    if raw[:2] == b"\x1f\x8b" and not _is_multi_member(raw):
+        try:
+            raw = _gunzip(raw)
+        except (OSError, EOFError, ValueError, zlib.error) as error:
+            yield IngestError(f"{source}@0", f"broken gzip stream ({_short(error)})")
+            return
+    if not _head(raw).lstrip().startswith(FILE_HEADERS):
+        yield IngestError(f"{source}@0", "not a WARC or ARC file (it does not start with a WARC/1.x record)")
+        return
+    start: int | None = 0
     while start is not None:
-        start = yield from _read_from(raw, source, start)
+        resume = yield from _read_from(raw, source, start)
+        start = resume if resume is not None and resume > start else None
 
 
 def _read_from(raw: bytes, source: str, start: int) -> Iterator[RawDocument | IngestError]:
@@ -43,11 +61,36 @@ def _read_from(raw: bytes, source: str, start: int) -> Iterator[RawDocument | In
             item = _article(record, source, records.offset)
             if item is not None:
                 yield item
-    except Exception as error:  # noqa: BLE001 -- warcio and zlib raise many kinds on a broken record
-        offset = records.offset  # the start of the record that failed
+    except Exception as error:
+        offset = max(records.offset, start)  # the start of the record that failed
         yield IngestError(f"{source}@{offset}", f"broken WARC record ({_short(error)})")
         return _next_record_start(raw, offset)
+    if raw[records.offset :].strip():
+        yield IngestError(f"{source}@{records.offset}", "truncated WARC record at the end of the file")
     return None
+
+
+def _is_multi_member(raw: bytes) -> bool:
+    """True for a record-by-record gzip (the WARC standard); False for one gzip stream over the whole file."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    position = 0
+    try:
+        while not inflater.eof and position < len(raw):
+            inflater.decompress(raw[position : position + (1 << 16)], 1 << 20)
+            while inflater.unconsumed_tail and not inflater.eof:
+                inflater.decompress(inflater.unconsumed_tail, 1 << 20)
+            position += 1 << 16
+    except zlib.error:
+        return True  # a broken first member: let the record reader name it
+    return bool(inflater.unused_data.strip(b"\x00")) or (inflater.eof and position < len(raw))
+
+
+def _gunzip(raw: bytes) -> bytes:
+    with gzip.GzipFile(fileobj=io.BytesIO(raw)) as handle:
+        data = handle.read(MAX_WARC_BYTES + 1)
+    if len(data) > MAX_WARC_BYTES:
+        raise ValueError("decompressed size over the limit")
+    return data
 
 
 def _article(record: Any, source: str, offset: int) -> RawDocument | IngestError | None:
@@ -63,8 +106,12 @@ def _article(record: Any, source: str, offset: int) -> RawDocument | IngestError
     where = f"{source}@{offset}"
     try:
         payload = record.content_stream().read(MAX_PAGE_BYTES + 1)
-    except Exception as error:  # noqa: BLE001 -- broken chunked or compressed HTTP body
+    except Exception as error:
         return IngestError(where, f"unreadable HTTP payload ({_short(error)})")
+    while record.raw_stream.read(1 << 16):
+        pass
+    if getattr(record.raw_stream, "limit", 0) > 0:
+        return IngestError(where, "truncated WARC record (shorter than its Content-Length)")
     if len(payload) > MAX_PAGE_BYTES:
         return IngestError(where, f"HTML page over the {MAX_PAGE_BYTES / 1e6:.0f} MB limit for one article")
     if not payload.strip():
@@ -72,8 +119,10 @@ def _article(record: Any, source: str, offset: int) -> RawDocument | IngestError
     url = record.rec_headers.get_header("WARC-Target-URI")
     from storyline.ingest.html import read_html
 
+    # read_html takes the charset from an HTTP head (it outranks <meta charset>, as in browsers)
+    head = f"HTTP/1.1 200 OK\r\nContent-Type: {headers.get_header('Content-Type')}\r\n\r\n"
     try:
-        doc = read_html(payload, where, url)
+        doc = read_html(head.encode("latin-1", "replace") + payload, where, url)
     except IngestError as error:
         return error
     doc.source, doc.kind, doc.locator, doc.raw = source, "warc", str(offset), payload
@@ -83,6 +132,16 @@ def _article(record: Any, source: str, offset: int) -> RawDocument | IngestError
     if record_id:
         doc.extra["warc_record_id"] = record_id
     return doc
+
+
+def _head(raw: bytes) -> bytes:
+    """The first bytes of the file, decompressed when it is gzip."""
+    if raw[:2] != b"\x1f\x8b":
+        return raw[:64]
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(raw[:4096], 64)
+    except zlib.error:
+        return b""
 
 
 def _next_record_start(raw: bytes, after: int) -> int | None:

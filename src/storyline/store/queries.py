@@ -154,6 +154,17 @@ def reuse_of(conn: Connection, article_id: str) -> list[dict[str, Any]]:
     return [_row(r) for r in rows]
 
 
+def quotes_query() -> sa.Select[Any]:
+    """Quotes joined with their article and with the corpus entity of their speaker."""
+    q, a, le = t.quotes, t.articles, t.local_entities
+    speaker = le.alias("speaker_entity")
+    return (
+        sa.select(q, a.c.title, a.c.outlet, a.c.published, a.c.seq, speaker.c.entity_id.label("speaker_entity_id"))
+        .join(a, a.c.id == q.c.article_id)
+        .outerjoin(speaker, sa.and_(speaker.c.article_id == q.c.article_id, speaker.c.cluster == q.c.speaker_cluster))
+    )
+
+
 def list_quotes(
     conn: Connection,
     speaker: str | None = None,
@@ -166,7 +177,7 @@ def list_quotes(
 ) -> list[dict[str, Any]]:
     """Quotes with their article's title, outlet and date, oldest first."""
     q, a = t.quotes, t.articles
-    query = sa.select(q, a.c.title, a.c.outlet, a.c.published, a.c.seq).join(a, a.c.id == q.c.article_id)
+    query = quotes_query()
     if story_id:
         resolved = resolve_story_id(conn, story_id) or story_id
         members = sa.select(t.story_articles.c.article_id).where(t.story_articles.c.story_id == resolved)
@@ -178,12 +189,18 @@ def list_quotes(
     if outlet:
         query = query.where(a.c.outlet == outlet)
     query = query.order_by(sa.func.coalesce(q.c.date, a.c.published), a.c.seq, q.c.idx)
-    rows = [_row(r) for r in conn.execute(query)]
+    rows = [_with_speaker_entity(_row(r)) for r in conn.execute(query)]
     if speaker:
         rows = [r for r in rows if _speaker_matches(conn, r, speaker)]
     if limit is not None:
         rows = rows[offset : offset + limit]
     return rows
+
+
+def _with_speaker_entity(row: dict[str, Any]) -> dict[str, Any]:
+    if row.get("speaker") is not None:
+        row["speaker"] = {**row["speaker"], "entity_id": row.get("speaker_entity_id")}
+    return row
 
 
 def _speaker_matches(conn: Connection, quote: dict[str, Any], wanted: str) -> bool:
@@ -204,7 +221,7 @@ def _speaker_matches(conn: Connection, quote: dict[str, Any], wanted: str) -> bo
 def list_entities(
     conn: Connection, type_: str | None = None, query_text: str | None = None, limit: int | None = None, offset: int = 0
 ) -> list[dict[str, Any]]:
-    query = sa.select(t.entities).where(t.entities.c.redirect_to.is_(None))
+    query = sa.select(t.entities).where(t.entities.c.redirect_to.is_(None), t.entities.c.ignored.is_(False))
     if type_:
         query = query.where(t.entities.c.type == type_)
     if query_text:

@@ -44,7 +44,8 @@ def _rules() -> _Rules:
     weekdays = word_alternation(calendar().weekdays)
     # A place: up to four words, then up to two sub-places after commas ("SAN FRANCISCO, Calif.");
     # a sub-place never starts with a month or weekday name (that is the date).
-    sub = rf"(?:,[ \t]*(?!(?:{months})\.?\s+\d)(?!(?:{weekdays})\b)(?!le\s+\d){_WORD}(?:[ \t]{_WORD}){{0,2}})"
+    not_date = rf"(?!(?:{months})\.?\s+\d)(?!(?:{weekdays})\b)(?!le\s+\d)"
+    sub = rf"(?:,[ \t]*{not_date}{_WORD}(?:[ \t]{not_date}{_WORD}){{0,2}})"
     place = re.compile(rf"(?P<place>{_WORD}(?:[ \t\-]{_WORD}){{0,3}})(?P<sub>{sub}{{0,2}})", re.IGNORECASE)
     return _Rules(
         max_start=int(data["max_start"]),
@@ -57,6 +58,7 @@ def _rules() -> _Rules:
 
 _AGENCY = re.compile(rf"[ \t]*(?:\((?P<paren>{_AGENCY_BODY})\)|/(?P<slash>{_AGENCY_BODY})/)")
 _TERMINATOR = re.compile(rf"[ \t]*(?:[.:][ \t]*)?(?P<dash>{_DASH})(?=[ \t]|\w|$)|[ \t]*[.:,;]|[ \t]*$", re.MULTILINE)
+_DATE_SEPARATOR = re.compile(r",[ \t]*|(?<=\.)[ \t]+")  # "RICHMOND, Va. Feb 26 -" has no comma
 _LEAD_AGENCY = re.compile(rf"\((?P<paren>{_AGENCY_BODY})\)[ \t]*(?:{_DASH}[ \t]*)?(?=\w)")
 
 
@@ -101,7 +103,7 @@ def _dateline_at(text: str, pos: int, rules: _Rules) -> Dateline | None:
     if not upper and not _is_title(full_place):
         return None
     after = match.end()
-    comma = re.compile(r",[ \t]*").match(text, after)
+    comma = _DATE_SEPARATOR.match(text, after)
     if comma:
         date = date_at(text, comma.end())
         if date is not None:
@@ -161,6 +163,8 @@ def _make(text: str, start: int, end: int, place: str, value: str | None, agency
 
 def _place_ok(place: str, rules: _Rules) -> bool:
     words = [w.lower().strip(".,'’") for w in re.split(r"[\s,]+", place) if w]
+    if len(words) > 1 and words[0] == "the" and _is_upper(place):
+        words = words[1:]  # THE HAGUE
     if not words or any(w in rules.not_place for w in words) or re.search(r"\d", place):
         return False
     return len(re.sub(r"\W", "", place)) >= 2

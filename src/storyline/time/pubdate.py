@@ -144,6 +144,19 @@ def _anchor_year(anchor: Signal, reference: Signal | str) -> tuple[int, int] | N
     return year, delta
 
 
+def _anchor_year_before(anchor: Signal, reference: Signal) -> tuple[int, int] | None:
+    """The latest year whose anchor day falls on or before the reference date (within a year)."""
+    _, month, day = anchor.parts
+    ref_year, ref_month, ref_day = reference.parts
+    ref_date = to_date(ref_year, ref_month, ref_day) if ref_year is not None else None
+    if month is None or day is None or ref_date is None or ref_day is None:
+        return None
+    for year in (ref_year, ref_year - 1):
+        if valid_day(year, month, day) and dt.date(year, month, day) <= ref_date:
+            return year, (dt.date(year, month, day) - ref_date).days
+    return None
+
+
 def _latest_named_year(mentions: list[YearMention], bound: tuple[dt.date, Signal] | None) -> YearMention | None:
     limit = bound[0].year if bound else 9999
     usable = [m for m in mentions if not m.future and m.year <= limit]
@@ -197,9 +210,13 @@ def _from_dated(
     value = best.value
     shifted = False
     anchor_exact = False
+    far = False
     if anchor is not None:
         found = _anchor_year(anchor, best)
-        if found is not None and abs(found[1]) <= cfg.agreement["anchor_days"]:
+        if found is not None and abs(found[1]) > cfg.agreement["anchor_days"]:
+            found = _anchor_year_before(anchor, best)  # the dated signal may be a later re-post or update
+            far = found is not None
+        if found is not None:
             _, month, day = anchor.parts
             value = timex(found[0], month, day)
             anchor_exact = found[1] == 0
@@ -217,7 +234,7 @@ def _from_dated(
     confidence += cfg.confidence["near_bonus"] * len(near)
     confidence -= cfg.confidence["conflict_penalty"] * len(conflicts)
     if shifted:
-        confidence -= cfg.confidence["dateline_shift_penalty"]
+        confidence -= cfg.confidence["dateline_shift_penalty"] * (3 if far else 1)
     if rejected:
         confidence -= cfg.confidence["rejected_penalty"]
     year = parse_timex(value)[0]
@@ -282,47 +299,36 @@ def _weekday_adjust(value: str, signals: Signals, evidence: list[Evidence]) -> f
 def _from_anchor(
     anchor: Signal, signals: Signals, bound: tuple[dt.date, Signal] | None, rejected: list[Evidence]
 ) -> DateEstimate:
-    cfg = _config().confidence
+    """The year of a day written without one: an anniversary, or the one year of the window [latest year
+    the text names, year of the upper bound] that the day fits (weekday, Feb 29); else ``XXXX``."""
+    cfg = _config()
     _, month, day = anchor.parts
     assert month is not None and day is not None
     weekday = int(signals.weekday.value[-1]) if signals.weekday else None
     evidence = [anchor.evidence()] + ([signals.weekday.evidence()] if signals.weekday else [])
     evidence += rejected + _bound_evidence(bound)
 
-    def fits(year: int) -> bool:
-        if not valid_day(year, month, day):
+    def fits(year: int | None) -> bool:
+        if year is None or not valid_day(year, month, day):
             return False
         if weekday is not None and weekday_of(year, month, day) != weekday:
             return False
         return bound is None or dt.date(year, month, day) <= bound[0]
 
     anniversary = {s.parts[0] for s in signals.years}
-    if len(anniversary) == 1:
-        year = anniversary.pop()
-        if year is not None and fits(year):
-            evidence += [s.evidence() for s in signals.years]
-            return _estimate(timex(year, month, day), cfg["year_from_anniversary"], evidence)
-    latest = _latest_named_year(signals.mentions, bound)
-    if latest is None:
-        return _estimate(timex(None, month, day), cfg["day_without_year"], evidence)
-    low = latest.year
-    high = max(low, bound[0].year if bound else low + 1)
-    allowed = [y for y in range(low, high + 1) if fits(y)]
-    mention = Evidence("year-mention", latest.text, timex(latest.year), latest.start, latest.end)
-    chosen: tuple[int, float] | None = None
-    if weekday is not None:
-        near = [y for y in allowed if y <= low + 1]
+    if len(anniversary) == 1 and fits(year := anniversary.pop()):
+        evidence += [s.evidence() for s in signals.years]
+        return _estimate(timex(year, month, day), cfg.confidence["year_from_anniversary"], evidence)
+    named = [m for m in signals.mentions if not m.future and bound is not None and m.year <= bound[0].year]
+    if named and bound is not None:
+        latest = max(named, key=lambda m: m.year)
+        allowed = [y for y in range(latest.year, bound[0].year + 1) if fits(y)]
         if len(allowed) == 1:
-            chosen = (allowed[0], cfg["year_from_weekday_window"])
-        elif len(near) == 1:
-            chosen = (near[0], cfg["year_from_weekday_near"])
-    elif low in allowed:
-        chosen = (low, cfg["year_from_mentions"])
-    elif low + 1 in allowed:
-        chosen = (low + 1, cfg["year_from_mentions_next"])
-    if chosen is None:
-        return _estimate(timex(None, month, day), cfg["day_without_year"] - 0.1, [*evidence, mention])
-    return _estimate(timex(chosen[0], month, day), chosen[1], [*evidence, mention])
+            year = allowed[0]
+            evidence.append(Evidence("year-mention", latest.text, timex(latest.year), latest.start, latest.end))
+            key = "year_from_weekday" if weekday is not None else "year_from_window"
+            return _estimate(timex(year, month, day), cfg.confidence[key], evidence)
+    return _estimate(timex(None, month, day), cfg.confidence["day_without_year"], evidence)
 
 
 def _from_years(signals: Signals, bound: tuple[dt.date, Signal] | None, rejected: list[Evidence]) -> DateEstimate:

@@ -32,6 +32,7 @@ from storyline.time.pubdate_calendar import (
 )
 
 RENDER_REASON = "page-render timestamp"
+_TITLE_MAX = 150  # a first line longer than this is a paragraph, not a headline
 
 
 @dataclass(slots=True)
@@ -82,10 +83,13 @@ class Cues:
     published: re.Pattern[str]
     updated: re.Pattern[str]
     cue_gap: int
+    max_line: int
     bare_date_lines: int
     leftover: re.Pattern[str]
     future_before: frozenset[str]
     weekday_not_after: frozenset[str]
+    elapsed_openers: frozenset[str]
+    elapsed_markers: frozenset[str]
     anniversary: re.Pattern[str]
 
 
@@ -101,7 +105,7 @@ def cues() -> Cues:
 
     zones = word_alternation(data["time_zones"])
     leftover = re.compile(
-        rf"\d{{1,2}}[:.h]\d{{2}}(?::\d{{2}})?|(?<!\w)(?:{zones})\.?(?!\w)|[+-]\d{{2}}:?\d{{2}}|\bat\b|\bon\b|[\W_]",
+        rf"\d{{1,2}}[:.h]\d{{2}}(?::\d{{2}})?|(?<!\w)(?:{zones})\.?(?!\w)|[+-]\d{{1,2}}(?::?\d{{2}})?|\bat\b|\bon\b|[\W_]",
         re.IGNORECASE,
     )
     ordinal = r"(?:\d{1,3}(?:st|nd|rd|th)|[a-z]+(?:-[a-z]+)?)"
@@ -115,10 +119,13 @@ def cues() -> Cues:
         published=cue_pattern(data["published"]),
         updated=cue_pattern(data["updated"]),
         cue_gap=int(data["cue_gap"]),
+        max_line=int(data["max_line"]),
         bare_date_lines=int(data["bare_date_lines"]),
         leftover=leftover,
         future_before=frozenset(data["future_before"]),
         weekday_not_after=frozenset(data["weekday_not_after"]),
+        elapsed_openers=frozenset(data["elapsed_openers"]),
+        elapsed_markers=frozenset(data["elapsed_markers"]),
         anniversary=anniversary,
     )
 
@@ -151,7 +158,8 @@ def collect(
         elif year is None and signal.role == "date-line":
             found.partial.append(signal)
     seen = {(s.start, s.end) for s in found.full if s.start is not None}
-    found.full.extend(s for s in title_dates(raw.title, text) if (s.start, s.end) not in seen or s.start is None)
+    headline = title_dates(raw.title, text, dateline)
+    found.full.extend(s for s in headline if (s.start, s.end) not in seen or s.start is None)
     found.bounds.extend(upper_bounds(raw, removed))
     found.bounds.extend(updated)
     found.mentions = year_mentions(text, timexes)
@@ -170,22 +178,24 @@ def date_lines(text: str) -> tuple[list[Signal], list[Signal]]:
     updated: list[Signal] = []
     for pattern, role, out in ((rules.published, "date-line", published), (rules.updated, "update", updated)):
         for cue in pattern.finditer(text):
+            line_end = _line_end(text, cue.start())
+            if line_end - (text.rfind("\n", 0, cue.start()) + 1) > rules.max_line:
+                continue
             date = _date_after(text, cue.end(), rules.cue_gap)
             if date is None:
                 continue
-            line_end = _line_end(text, cue.start())
             span = text[cue.start() : line_end].strip(" |•·\t")
             kind = "date-line" if role == "date-line" else "update-bound"
             out.append(Signal(kind, role, date.value, span, date.start, date.end))
     cue_spans = [(s.start, s.end) for s in published + updated]
     for start, line in _first_lines(text, rules.bare_date_lines):
         for date in find_dates(line):
-            if date.year is None or date.month is None:
+            if date.year is None or date.day is None:
                 continue
             if any(s == start + date.start for s, _ in cue_spans):
                 continue
             rest = rules.leftover.sub("", line[: date.start] + line[date.end :])
-            if len(rest) <= 2:
+            if not rest and not line.rstrip().endswith("."):  # a sentence's tail ends with a full stop
                 published.append(
                     Signal("date-line", "bare-date-line", date.value, line.strip(), start + date.start, start + date.end)
                 )
@@ -193,10 +203,11 @@ def date_lines(text: str) -> tuple[list[Signal], list[Signal]]:
 
 
 def _date_after(text: str, pos: int, gap: int) -> DateMention | None:
-    """The first dated expression starting within ``gap`` characters after ``pos`` on the same line."""
+    """The date right after a cue: within ``gap`` characters, with only times, zones and separators between."""
     window_end = min(_line_end(text, pos), pos + gap + 40)
     for date in find_dates(text[pos:window_end]):
-        if date.start > gap:
+        between = text[pos : pos + date.start]
+        if date.start > gap or cues().leftover.sub("", between):
             return None
         if date.day is not None or date.year is not None:
             return DateMention(pos + date.start, pos + date.end, date.text, date.year, date.month, date.day)
@@ -219,11 +230,11 @@ def _first_lines(text: str, count: int) -> list[tuple[int, str]]:
     return lines
 
 
-def title_dates(title: str | None, text: str) -> list[Signal]:
-    """A dated headline: the input's title when the text does not repeat it, else the text's first line."""
+def title_dates(title: str | None, text: str, dateline: Dateline | None = None) -> list[Signal]:
+    """A dated headline: the text's first line when it is a short title line, else the input's title."""
     first = _first_lines(text, 1)
     signals: list[Signal] = []
-    if first and len(first[0][1]) <= 200:
+    if first and len(first[0][1]) <= _TITLE_MAX and (dateline is None or dateline.start > first[0][0] + len(first[0][1])):
         start, line = first[0]
         for date in find_dates(line):
             if date.year is not None and date.day is not None:
@@ -329,7 +340,9 @@ def lead_weekday(text: str, dateline: Dateline | None, timexes: list[Timex] | No
 
 # --- anniversaries ---------------------------------------------------------------------------------------
 
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
+# A sentence ends at . ! ? before a space, at a blank line, or at a line break before anything but a
+# lower-case letter (a hard-wrapped line goes on in lower case).
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"”’)]?\s+|\n\s*\n|\n(?![ \t]*[a-z])")
 _ANY_YEAR = re.compile(r"(?<![\w.,/-])(1[0-9]\d\d|20\d\d)(?![\w%]|[.,]\d)")
 _HEAD = re.compile(r"[^\W\d_]{3,}")
 _STOP_HEADS = frozenset("the of and its his her their this that which who end start beginning".split())
@@ -338,11 +351,11 @@ _STOP_HEADS = frozenset("the of and its his her their this that which who end st
 def anniversary_years(text: str) -> list[Signal]:
     """Years computed from anniversaries and elapsed years ("the 60th anniversary of the 1956 declaration")."""
     signals: list[Signal] = []
-    sentences = [(m.start(), m.group(0)) for m in _SENTENCE.finditer(text)]
+    sentences = _sentences(text)
     for offset, sentence in sentences:
         for match in cues().anniversary.finditer(sentence):
             count, role = _elapsed(match)
-            if count is None:
+            if count is None or (role != "anniversary" and not _said_of_now(sentence[: match.start()])):
                 continue
             after = sentence[match.end() :]
             base = _base_year(sentence, match, role, after, sentences)
@@ -358,14 +371,35 @@ def anniversary_years(text: str) -> list[Signal]:
     return signals
 
 
+def _sentences(text: str) -> list[tuple[int, str]]:
+    """``(offset, sentence)`` pairs; line breaks inside a sentence become spaces, so offsets hold."""
+    found: list[tuple[int, str]] = []
+    start = 0
+    for match in [*_SENTENCE_BREAK.finditer(text), None]:
+        end = match.start() if match else len(text)
+        if text[start:end].strip():
+            found.append((start, text[start:end].replace("\n", " ")))
+        start = match.end() if match else end
+    return found
+
+
+def _said_of_now(before: str) -> bool:
+    """"N years since/after" opens the sentence, or follows a present marker ("it has been", "marks")."""
+    rules = cues()
+    words = [w.lower() for w in re.findall(r"[^\W\d_]+", before)]
+    if all(w in rules.elapsed_openers for w in words):
+        return True
+    return words[-1] in rules.elapsed_markers
+
+
 def _elapsed(match: re.Match[str]) -> tuple[int | None, str]:
     if match.group("alone"):
         return number_value(match.group("alone")), "anniversary"
     if match.group("n"):
-        word = match.group("n")
-        if word.isalpha() and word.lower() not in calendar().numbers and "-" not in word:
-            return None, "anniversary"
-        return number_value(word), "anniversary"
+        count = number_value(match.group("n"))
+        if count is None:  # "the centenary": the word itself says how many years
+            count = calendar().numbers.get(match.group("word").lower())
+        return count, "anniversary"
     count = number_value(match.group("count"))
     rel = match.group("rel").lower()
     role = "years-after" if rel == "after" else "years-since"
@@ -376,6 +410,9 @@ def _base_year(
     sentence: str, match: re.Match[str], role: str, after: str, sentences: list[tuple[int, str]]
 ) -> int | None:
     """The year counted from: named in the clause after the phrase, or in another sentence about its head noun."""
+    if match.group("rel") and match.group("rel").lower() == "ago":
+        years = set(_ANY_YEAR.findall(sentence))  # "Seventy years ago, in 1950, ..."
+        return int(years.pop()) if len(years) == 1 else None
     clause = re.split(r"[;:,](?!\d)", after, maxsplit=1)[0] if role != "anniversary" else after
     years = _ANY_YEAR.findall(clause)
     if years:
@@ -384,8 +421,6 @@ def _base_year(
         before = _ANY_YEAR.findall(sentence[max(0, match.start() - 40) : match.start()])
         if len(set(before)) == 1:
             return int(before[0])
-    if match.group("rel") and match.group("rel").lower() == "ago":
-        return None
     heads = [w for w in _HEAD.findall(clause[:80]) if w.lower() not in _STOP_HEADS]
     if not heads:
         return None

@@ -25,6 +25,7 @@ __all__ = ["tag_timexes"]
 
 _CONFIDENCE = {"absolute": 1.0, "dct": 0.9, "timex": 0.7}
 _CONCRETE = re.compile(r"^\d{4}")
+_WORD = re.compile(r"[a-z]+")
 
 
 @dataclass(slots=True)
@@ -42,28 +43,46 @@ def _extent(m: re.Match[str]) -> tuple[int, int]:
     return m.span()
 
 
+def _trigger_hits(text: str) -> dict[int, list[tuple[int, int]]]:
+    """Rule index -> spans of its trigger words and token classes in ``text``, in text order."""
+    index = trigger_index()
+    lowered = text.lower()
+    size = len(lowered)
+    hits: dict[int, list[tuple[int, int]]] = {}
+    for word in index.keys() & set(_WORD.findall(lowered)):
+        length = len(word)
+        at = lowered.find(word)
+        while at >= 0:
+            end = at + length
+            if (at == 0 or not lowered[at - 1].isalpha()) and (end == size or not lowered[end].isalpha()):
+                for rule in index[word]:
+                    hits.setdefault(rule, []).append((at, end))
+            at = lowered.find(word, end)
+    for m in TOKEN.finditer(text):
+        for key in token_keys(m.group()):
+            for rule in index.get(key, ()):
+                hits.setdefault(rule, []).append(m.span())
+    for spans in hits.values():
+        spans.sort()
+    return hits
+
+
 def _windows(text: str) -> dict[int, list[tuple[int, int]]]:
     """For each rule, the merged stretches of text around its trigger words.
 
     Rules only run where one of their trigger words occurs, which keeps tagging cheap; a
     stretch reaches the rule's ``reach`` either side of the trigger, widened to whitespace.
     """
-    index = trigger_index()
-    spans: dict[int, list[tuple[int, int]]] = {}
-    for m in TOKEN.finditer(text):
-        for key in token_keys(m):
-            for rule in index.get(key, ()):
-                spans.setdefault(rule, []).append(m.span())
     size = len(text)
     merged: dict[int, list[tuple[int, int]]] = {}
     all_rules = rules()
-    for rule, hits in spans.items():
+    for rule, spans in _trigger_hits(text).items():
         back, ahead = all_rules[rule].reach
         out: list[tuple[int, int]] = []
-        for start, end in hits:
+        for start, end in spans:
             lo, hi = max(0, start - back), min(size, end + ahead)
             if out and lo <= out[-1][1]:
-                out[-1] = (out[-1][0], hi)
+                out[-1] = (out[-1][0], max(hi, out[-1][1]))
             else:
                 out.append((lo, hi))
         merged[rule] = [(_back_to_space(text, lo), _on_to_space(text, hi)) for lo, hi in out]
@@ -160,7 +179,9 @@ def tag_timexes(text: str, dct: str | None, doc: Doc | None = None) -> list[Time
                     confidence=confidence,
                 )
             )
-            if piece.type in ("DATE", "TIME") and _CONCRETE.match(piece.value):
-                ctx.anchor_value = piece.value.split("T")[0] if precision_of(piece.value) == "time" else piece.value
+            if piece.type in ("DATE", "TIME") and piece.anchor != "timex" and _CONCRETE.match(piece.value):
+                ctx.anchor_value = (
+                    piece.value.split("T")[0] if precision_of(piece.value) == "time" else piece.value
+                )
                 ctx.anchor_index = len(timexes) - 1
     return timexes

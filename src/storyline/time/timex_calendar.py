@@ -160,33 +160,46 @@ def week_shift(ref: RefDate, weeks: int) -> str:
     return ref.shift_days(7 * weeks).week_value()
 
 
+#: With no tense to go by, a month or date this far ahead of the DCT is taken as coming; anything
+#: further ahead is last year's (news looks back more often than forward).
+AHEAD_MONTHS = 4
+#: A date named in a past-tense clause is still taken as coming when it is at most this many
+#: months ahead.
+PAST_TENSE_AHEAD = 1.5
+
+
 def month_near(ref: RefDate, month: int, direction: int) -> int | None:
-    """The year of the nearest ``month``: on or before the reference month (direction < 0), on
-    or after it (> 0), or the reference year (0)."""
+    """The year of ``month``: on or before the reference month (direction < 0), on or after it
+    (> 0), or, with no direction, the coming one within ``AHEAD_MONTHS``, else the past one."""
     if ref.year is None:
         return None
-    if ref.month is None or direction == 0:
+    if ref.month is None:
         return ref.year
+    ahead = (month - ref.month) % 12  # months until the next such month (0: this one)
     if direction < 0:
-        return ref.year if month <= ref.month else ref.year - 1
-    return ref.year if month >= ref.month else ref.year + 1
+        return ref.year - (month > ref.month)
+    if direction > 0:
+        return ref.year + (month < ref.month)
+    year = ref.year if month >= ref.month else ref.year + 1
+    return year if ahead <= AHEAD_MONTHS else year - 1
 
 
 def month_day_near(ref: RefDate, month: int, day: int, direction: int) -> int | None:
-    """The year for ``month``/``day``: on or before, on or after, or nearest to the reference date."""
+    """The year for ``month``/``day``: on or before, on or after the reference date, or with no
+    direction the coming one within about ``AHEAD_MONTHS``, else the past one."""
     if ref.year is None:
         return None
     if ref.month is None:
         return ref.year
     here = (ref.month, ref.day or 15)
+    upcoming = ref.year if (month, day) >= here else ref.year + 1  # the next such date
+    ahead = ((month - here[0]) % 12) + (day - here[1]) / 31  # months until it
+    if (month, day) < here and month == here[0]:
+        ahead += 12
     if direction < 0:
-        return ref.year if (month, day) <= here else ref.year - 1
+        # past tense, but a date a few weeks ahead is far likelier than one eleven months back
+        # ("extended the offer to Nov. 20", "payable Dec. 7")
+        return upcoming if ahead <= PAST_TENSE_AHEAD else upcoming - 1
     if direction > 0:
-        return ref.year if (month, day) >= here else ref.year + 1
-    # nearest: a date more than about six months ahead is last year's, more than six back next year's
-    months_ahead = (month - ref.month) + (day - here[1]) / 31
-    if months_ahead > 6:
-        return ref.year - 1
-    if months_ahead < -6:
-        return ref.year + 1
-    return ref.year
+        return upcoming
+    return upcoming if ahead <= AHEAD_MONTHS else upcoming - 1

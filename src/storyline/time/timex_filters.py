@@ -13,12 +13,14 @@ from functools import lru_cache
 
 from storyline.time.timex_lexicon import lexicon
 
+_YEAR_BEFORE = re.compile(r"(?<!\d)[12]\d{3}-$")
+_YEAR_AFTER = re.compile(r"-(?:[12]\d{3}|\d\d)(?!\d)")
 _WORD_BEFORE = re.compile(r"([\w$£€.%]+)\W*$")
 _WORDS_AFTER = re.compile(r"^\s*([\w%]+(?:\.\w)?)")
 _DATE_PREPOSITIONS = {
     "in", "since", "until", "till", "by", "of", "during", "from", "through", "before", "after", "early",
     "late", "mid", "last", "next", "this", "to", "on", "between", "and", "or", "throughout", "for", "into",
-    "around", "about", "as", "that", "each", "every", "until", "starting", "beginning", "ending", "ended",
+    "around", "about", "as", "that", "each", "every", "starting", "beginning", "ending", "ended",
     "as of", "at",
 }  # fmt: skip
 
@@ -52,9 +54,17 @@ def _year_ok(m: re.Match[str], text: str) -> bool:
     prev = _word_before(text, start)
     nxt = _word_after(text, end)
     prev_char = text[start - 1 : start]
-    if prev_char in "$£€#" or (prev_char == "-" and text[start - 2 : start - 1].isdigit()):
+    if prev_char in "$£€#":
         return False
-    if nxt in after_words or text[end : end + 1] in ("%", "-") and text[end + 1 : end + 2].isdigit():
+    if (
+        prev_char == "-"
+        and text[start - 2 : start - 1].isdigit()
+        and not _YEAR_BEFORE.search(text[max(0, start - 6) : start])
+    ):
+        return False  # "555-1990", but not "2009-2010"
+    if text[end : end + 1] == "%" or nxt in after_words:
+        return False
+    if text[end : end + 1] == "-" and text[end + 1 : end + 2].isdigit() and not _YEAR_AFTER.match(text, end):
         return False
     if prev in before_words:
         return False
@@ -68,7 +78,9 @@ def _month_ok(m: re.Match[str], text: str) -> bool:
     if m["pos"] or m["rel"] or m["yrel"]:
         return True
     nxt = text[end : end + 30]
-    if re.match(r"\s+[A-Z][a-z]", nxt) and not re.match(r"\s+(?:The|This|That|It|He|She|They|We|In|On|At)\b", nxt):
+    if re.match(r"\s+[A-Z][a-z]", nxt) and not re.match(
+        r"\s+(?:The|This|That|It|He|She|They|We|In|On|At)\b", nxt
+    ):
         return False  # "June Carter", "August Wilson"
     if word in _ambiguous_months():
         return _word_before(text, start) in _DATE_PREPOSITIONS
@@ -89,10 +101,38 @@ def _duration_ok(m: re.Match[str], text: str) -> bool:
     return nxt not in ("old", "olds")
 
 
+_ADVERB_FOLLOWERS = {"basis", "and", "or", "in", "on", "at", "by", "for", "to", "from", "since", "until", "through",
+                     "with", "during", "but", "than", "as", "after", "before", "over", "if", "when"}  # fmt: skip
+
+
+def _set_adverb_ok(m: re.Match[str], text: str) -> bool:
+    """ "daily", "quarterly" as adverbs ("paid quarterly."), not adjectives ("a quarterly dividend")."""
+    nxt = text[m.end() : m.end() + 20]
+    word = _word_after(text, m.end())
+    if not re.match(r"\s*[A-Za-z]", nxt):
+        return True
+    return word in _ADVERB_FOLLOWERS
+
+
 def _fuzzy_ok(m: re.Match[str], text: str) -> bool:
     word = m["word"].lower()
+    if word == "soon":
+        return _word_after(text, m.end()) not in (
+            "as",
+            "after",
+            "afterwards",
+            "thereafter",
+        ) and not re.search(r"\b(?:as|how|too)\s*$", text[max(0, m.start() - 5) : m.start()])
     if word == "current":
-        return _word_after(text, m.end()) not in ("account", "accounts", "affairs", "events", "flows", "flow", "events")
+        return _word_after(text, m.end()) not in (
+            "account",
+            "accounts",
+            "affairs",
+            "events",
+            "flows",
+            "flow",
+            "events",
+        )
     if word == "future":
         return _word_before(text, m.start()) not in ("a", "bright", "no", "its", "their", "his", "her", "our")
     return True
@@ -104,6 +144,7 @@ FILTERS: dict[str, Callable[[re.Match[str], str], bool]] = {
     "mdy": _mdy_ok,
     "duration": _duration_ok,
     "fuzzy": _fuzzy_ok,
+    "set_adverb": _set_adverb_ok,
 }
 
 

@@ -18,8 +18,11 @@ from storyline.time.timex_lexicon import lexicon
 PAST, UNKNOWN, FUTURE = -1, 0, 1
 
 _FUTURE_AUX = {"will", "shall", "'ll", "wo", "ll"}
-_MODAL_FUTURE = {"would", "could", "might", "may", "should", "must", "can"}
+_MODALS = {"would", "could", "might", "may", "should", "must", "can", "ca", "'d"}
+_FUTURE_MODALS = {"would", "should", "must", "'d"}
+_UNTIL = {"until", "till", "by", "before"}
 _VERBAL = {"VERB", "AUX"}
+_NOMINAL = {"NOUN", "PROPN", "ADJ"}
 
 
 @lru_cache(maxsize=1)
@@ -27,42 +30,48 @@ def _future_governors() -> frozenset[str]:
     return frozenset(lexicon()["future_governors"]["words"])
 
 
-def _verb_of(token: Token) -> Token | None:
-    """The nearest verb at or above ``token`` on the dependency tree."""
-    seen = 0
-    while seen < 12:
+def _verb_of(token: Token) -> tuple[Token | None, bool]:
+    """The nearest verb at or above ``token`` on the dependency tree, and whether the way up
+    passes through a noun or adjective ("a dividend payable Dec. 7") rather than straight to it."""
+    nominal = False
+    start = token
+    for _ in range(12):
         if token.pos_ in _VERBAL and token.dep_ not in ("aux", "auxpass"):
-            return token
+            return token, nominal
+        if token is not start and token.pos_ in _NOMINAL:
+            nominal = True
         if token.head is token:
-            return None
+            return None, nominal
         token = token.head
-        seen += 1
-    return None
+    return None, nominal
 
 
 def verb_tense(verb: Token) -> int:
-    """The direction a verb's own tense gives: future for will/shall, past for a past form."""
+    """The direction a verb's own tense gives: future for will/shall/would/must, past for a past
+    form or a perfect, unknown for the present and for can/could/may/might."""
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     lower = {a.lower_ for a in auxes}
+    perfect = any(a.lemma_ == "have" for a in auxes) and verb.tag_ == "VBN"
     if lower & _FUTURE_AUX:
         return FUTURE
-    if any(a.tag_ == "VBD" for a in auxes if a.lower_ not in _MODAL_FUTURE):
+    if lower & _MODALS:
+        if perfect:
+            return PAST  # "would have signed"
+        return FUTURE if lower & _FUTURE_MODALS else UNKNOWN
+    if any(a.tag_ == "VBD" for a in auxes):
         return PAST
-    if lower & _MODAL_FUTURE:
-        return FUTURE if lower & {"would", "might", "may", "could"} and not _has_perfect(auxes) else PAST
-    if any(a.lemma_ == "have" for a in auxes) and verb.tag_ == "VBN":
+    if perfect:
         return PAST  # present perfect: "has signed"
     if verb.tag_ == "VBD":
         return PAST
     if verb.tag_ == "VBN" and not auxes:
-        return PAST  # reduced relative: "talks held on Monday"
-    if any(a.lower_ in ("is", "are", "am") for a in auxes) and verb.lower_ == "going":
+        # reduced relative: "talks held on Monday" (past), but "a summit set for April" (future)
+        return FUTURE if verb.lemma_.lower() in _future_governors() else PAST
+    if verb.lower_ == "going" and any(a.lower_ in ("is", "are", "am", "'s", "'re") for a in auxes):
         return FUTURE
+    if verb.tag_ == "VBN" and verb.lemma_.lower() in _future_governors():
+        return FUTURE  # "is scheduled for Friday"
     return UNKNOWN
-
-
-def _has_perfect(auxes: list[Token]) -> bool:
-    return any(a.lemma_ == "have" for a in auxes)
 
 
 def doc_direction(doc: Doc, start: int, end: int) -> int:
@@ -70,21 +79,37 @@ def doc_direction(doc: Doc, start: int, end: int) -> int:
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:
         return UNKNOWN
-    verb = _verb_of(span.root)
+    root = span.root
+    if root.dep_ == "poss":
+        return PAST  # "Wednesday's ruling": an event already reported
+    before = doc[span.start - 1].lower_ if span.start > 0 else ""
+    verb, nominal = _verb_of(root)
     if verb is None:
-        return _sentence_fallback(doc, span.root)
+        return _sentence_fallback(doc, root)
     direction = verb_tense(verb)
-    if direction != UNKNOWN:
-        return direction
-    # infinitive or gerund: "plans to meet Friday", "is expected to sign next week"
+    if direction == UNKNOWN:
+        direction = _complement_direction(verb)
+    simple_past = verb.tag_ == "VBD" or any(
+        a.tag_ == "VBD" for a in verb.children if a.dep_ in ("aux", "auxpass")
+    )
+    if before in _UNTIL and not simple_past:
+        return FUTURE  # "until Tuesday", "has been given until 9 a.m. Tuesday"
+    if nominal and direction == PAST:
+        return UNKNOWN  # "declared a dividend payable Dec. 7": the date belongs to the noun
+    return direction
+
+
+def _complement_direction(verb: Token) -> int:
+    """Infinitives and participles: future under plan/expect/..., else their head's past or present."""
     head = verb.head
-    if verb.dep_ in ("xcomp", "acl", "advcl", "ccomp", "conj") and head is not verb:
-        if head.lemma_.lower() in _future_governors() and verb.tag_ == "VB":
-            return FUTURE
-        if verb.tag_ in ("VB", "VBG") or verb.dep_ == "conj":
-            return verb_tense(head) if head.pos_ in _VERBAL else UNKNOWN
+    if head is verb:
+        return UNKNOWN
     if verb.tag_ == "VB" and any(c.lower_ == "to" for c in verb.children):
-        return FUTURE
+        if head.lemma_.lower() in _future_governors():
+            return FUTURE
+        return UNKNOWN  # "subpoenaed him to testify on Feb. 10": after the head, not before the DCT
+    if verb.dep_ in ("conj", "advcl", "ccomp", "xcomp", "acl", "relcl") and verb.tag_ in ("VBG", "VB", "VBN"):
+        return verb_tense(head) if head.pos_ in _VERBAL else UNKNOWN
     return UNKNOWN
 
 

@@ -1,0 +1,366 @@
+"""Direct quotations: pair each quoted span with its cue, its source and its continuations.
+
+A quotation finds its cue, in this order:
+
+1. after it, in the attribution slot of the same sentence ("...," Novak said / said Novak /
+   she added, "..." / according to X);
+2. before it, when the words before end with ``:`` or ``,`` or touch a cue verb
+   (Novak said: "..." / Novak told the assembly:¶"..." / she said "..."); a ``that`` between the
+   cue and the quotation makes it a mixed quote whose content starts at ``that``;
+3. through the parse: a cue verb outside the quotation governs a word inside it, or the reverse.
+
+A quotation without a cue continues the previous one when it follows that one's cue clause in
+the same paragraph ("It is," he said, "a first step."): it becomes a further fragment. Other
+quotations of at least four words without a cue are kept as uncued quotes: the speaker of the
+previous quote (when it opens the next paragraph) or the person named as subject of the
+preceding sentence becomes a hint for speaker resolution. Shorter ones (titles, scare quotes)
+are left to the indirect pass, where they make mixed quotes.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from storyline.extract.quote_cues import cue_extent, cue_lemma, lexicon, medium_phrase, phrase_of, subject_of
+from storyline.extract.quote_marks import QuotedSpan, paragraphs
+from storyline.extract.quote_types import Candidate
+
+_SLOT_WINDOW = 14
+_BEFORE_WINDOW = 30
+_MIN_UNCUED_WORDS = 4
+_CONTENT_DEPS = frozenset({"ccomp", "dobj", "xcomp", "parataxis", "advcl", "attr", "oprd", "conj"})
+
+
+@dataclass(slots=True)
+class TextIndex:
+    """Character-to-token and character-to-paragraph lookups for one document."""
+
+    doc: Doc
+    starts: list[int]
+    paras: list[tuple[int, int]]
+    para_starts: list[int]
+
+    @classmethod
+    def build(cls, doc: Doc) -> TextIndex:
+        paras = paragraphs(doc.text)
+        return cls(doc, [t.idx for t in doc], paras, [p[0] for p in paras])
+
+    def token_at_or_after(self, char: int) -> int:
+        """Index of the first token starting at or after ``char`` (``len(doc)`` when none)."""
+        return bisect.bisect_left(self.starts, char)
+
+    def token_before(self, char: int) -> int:
+        """Index of the last token starting before ``char`` (-1 when none)."""
+        return bisect.bisect_left(self.starts, char) - 1
+
+    def paragraph_of(self, char: int) -> int:
+        return max(0, bisect.bisect_right(self.para_starts, char) - 1)
+
+    def paragraph_end(self, char: int) -> int:
+        return self.paras[self.paragraph_of(char)][1] if self.paras else len(self.doc.text)
+
+    def paragraph_start(self, char: int) -> int:
+        return self.paras[self.paragraph_of(char)][0] if self.paras else 0
+
+
+def word_count(doc: Doc, start: int, end: int) -> int:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return sum(1 for t in span if t.is_alpha) if span is not None else 0
+
+
+def _is_cue_verb(token: Token, loose: bool) -> bool:
+    lex = lexicon()
+    lemma = cue_lemma(token)
+    if lemma in lex.speech or lemma in lex.manner or (loose and lemma in lex.cognition):
+        return True
+    return False
+
+
+def _has_subject(verb: Token) -> bool:
+    return any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children) or verb.dep_ in {"conj", "advcl"}
+
+
+def cue_after(index: TextIndex, quote: QuotedSpan, next_start: int) -> tuple[Token, list[Token]] | None:
+    """A cue in the attribution slot after the quotation: ``"...," Novak said`` / ``said Novak``."""
+    doc = index.doc
+    i = index.token_at_or_after(quote.end)
+    limit = min(next_start, index.paragraph_end(quote.start))
+    inner_end = doc.text[quote.start : quote.end].rstrip("\"”’' ")
+    slot = inner_end[-1:] in {",", "?", "!", "—", "-", "…"}
+    window: list[Token] = []
+    while i < len(doc) and len(window) < _SLOT_WINDOW and doc[i].idx < limit:
+        window.append(doc[i])
+        if doc[i].text in {".", "!", "?", ";"}:
+            break
+        i += 1
+    if not window:
+        return None
+    if window[0].text in {",", "—", "–", "-"}:
+        slot = True
+        window = window[1:]
+    if not slot:
+        return _closing_cue(window)
+    if len(window) >= 2 and window[0].lower_ == "according" and window[1].lower_ == "to":
+        return window[0], [window[1]]
+    for position, token in enumerate(window[:8]):
+        if token.pos_ not in {"VERB", "AUX"} or token.dep_ in {"aux", "auxpass"}:
+            continue
+        if _is_cue_verb(token, loose=slot) or (slot and position <= 3 and _has_subject(token)):
+            return token, medium_phrase(token)
+        if token.pos_ == "VERB":
+            return None
+    return None
+
+
+def _closing_cue(window: list[Token]) -> tuple[Token, list[Token]] | None:
+    """``"..." Novak said.``: a short subject and a speech verb that end the sentence."""
+    for position, token in enumerate(window[:4]):
+        if token.pos_ == "VERB" and _is_cue_verb(token, loose=False) and _has_subject(token):
+            rest = [t for t in window[position + 1 :] if not t.is_punct]
+            if len(rest) <= 3 and window[-1].text in {".", "!", "?"}:
+                return token, medium_phrase(token)
+            return None
+    return None
+
+
+def cue_before(index: TextIndex, quote: QuotedSpan, prev_end: int) -> tuple[Token, list[Token], bool] | None:
+    """A cue in the words before the quotation; the flag tells a ``that`` stands between them."""
+    doc = index.doc
+    end = index.token_before(quote.start)
+    if end < 0:
+        return None
+    para_start = index.paragraph_start(quote.start)
+    if doc[end].idx < para_start:
+        # The quotation opens its paragraph: the previous paragraph may end with "Novak said:".
+        if doc[end].text != ":" or doc[end].idx < prev_end:
+            return None
+        floor = max(prev_end, index.paragraph_start(doc[end].idx))
+    else:
+        floor = max(prev_end, para_start)
+    last = doc[end]
+    that = last.lower_ == "that"
+    if not (last.text in {":", ",", "—"} or that or _is_cue_verb(last, loose=True)):
+        return None
+    tokens = []
+    i = end
+    while i >= 0 and doc[i].idx >= floor and len(tokens) < _BEFORE_WINDOW:
+        if doc[i].text in {".", "!", "?"} and i != end:
+            break
+        tokens.append(doc[i])
+        i -= 1
+    for token in tokens:
+        if token.pos_ in {"VERB", "AUX"} and token.dep_ not in {"aux", "auxpass"}:
+            if _is_cue_verb(token, loose=True) or (last.text == ":" and _has_subject(token)):
+                return token, medium_phrase(token), that
+            if last.text != ":":
+                return None
+    if tokens and tokens[-1].lower_ == "according" and len(tokens) >= 2:
+        return tokens[-1], [tokens[-2]], False
+    return None
+
+
+def cue_by_parse(index: TextIndex, quote: QuotedSpan) -> Token | None:
+    """A cue verb outside the quotation linked by the parse to a word inside it."""
+    doc = index.doc
+    span = doc.char_span(quote.start, quote.end, alignment_mode="expand")
+    if span is None:
+        return None
+    inside = set(range(span.start, span.end))
+    lex = lexicon()
+    for token in span:
+        head = token.head
+        if head.i not in inside and token.dep_ in _CONTENT_DEPS and cue_lemma(head) in lex.clause_verbs:
+            return head
+        for child in token.children:
+            if child.i not in inside and child.dep_ in {"parataxis", "ccomp"} and _is_cue_verb(child, loose=False):
+                if _has_subject(child):
+                    return child
+    return None
+
+
+def direct_candidates(doc: Doc, quotes: list[QuotedSpan], index: TextIndex) -> list[Candidate]:
+    """Candidates for the direct quotations of ``doc`` (see the module docstring)."""
+    found: list[Candidate] = []
+    last: Candidate | None = None
+    last_slot_end = -1  # end of the cue clause after the last cued quotation
+    prev_end = 0
+    for n, quote in enumerate(quotes):
+        next_start = quotes[n + 1].start if n + 1 < len(quotes) else len(doc.text)
+        words = word_count(doc, quote.start, quote.end)
+        note = None if quote.balanced else "unbalanced quotation marks"
+        confidence = 0.9 if quote.balanced else 0.6
+        candidate: Candidate | None = None
+        slot_end = -1
+        after = cue_after(index, quote, next_start)
+        if after is not None and not _in_slot(doc, quote, after[0]):
+            before = _cue_before_candidate(index, quote, prev_end, confidence, note)
+            if before is not None:
+                after = None
+                candidate = before
+        if after is not None:
+            verb, extra = after
+            candidate = _cued(doc, quote, verb, extra, confidence, note)
+            slot_end = _slot_end(index, verb, next_start)
+        elif candidate is None:
+            candidate = _cue_before_candidate(index, quote, prev_end, confidence, note)
+            if candidate is None and words >= _MIN_UNCUED_WORDS:
+                verb = cue_by_parse(index, quote)
+                if verb is not None:
+                    candidate = _cued(doc, quote, verb, medium_phrase(verb), confidence - 0.1, note)
+        same_cue = candidate is not None and last is not None and _same_verb(candidate, last)
+        joins = candidate is None and last is not None and words >= 1
+        if same_cue or joins and (_continues(index, last, quote, last_slot_end) or _next_paragraph(index, last, quote)):
+            assert last is not None
+            linked = last.cue is not None and _short_link(index, last.end, quote.start)
+            last.parts.append((last.parts.pop()[0], quote.end) if linked else (quote.start, quote.end))
+            if note and not last.note:
+                last.note = note
+            prev_end = quote.end
+            continue
+        if candidate is None and words >= _MIN_UNCUED_WORDS:
+            candidate = Candidate([(quote.start, quote.end)], "direct", confidence=confidence - 0.3, note=note)
+            candidate.hint = _previous_subject(index, quote)
+        if candidate is not None:
+            found.append(candidate)
+            last = candidate
+            last_slot_end = slot_end
+            prev_end = quote.end
+    return found
+
+
+def _cue_before_candidate(
+    index: TextIndex, quote: QuotedSpan, prev_end: int, confidence: float, note: str | None
+) -> Candidate | None:
+    doc = index.doc
+    before = cue_before(index, quote, prev_end)
+    if before is None:
+        colon = colon_source(index, quote.start)
+        if colon is None:
+            return None
+        mark, source = colon
+        return Candidate([(quote.start, quote.end)], "direct", (mark.i, mark.i + 1), mark, source, confidence, note)
+    verb, extra, that = before
+    candidate = _cued(doc, quote, verb, extra, confidence, note)
+    if that:
+        that_token = doc[index.token_before(quote.start)]
+        candidate.parts[0] = (that_token.idx, candidate.parts[0][1])
+        candidate.kind = "mixed"
+    return candidate
+
+
+def colon_source(index: TextIndex, content_start: int) -> tuple[Token, Span] | None:
+    """``Novak: "..."`` (headline style): a short name before a colon that opens the line."""
+    doc = index.doc
+    colon = index.token_before(content_start)
+    if colon < 1 or doc[colon].text != ":":
+        return None
+    line_start = index.paragraph_start(doc[colon].idx)
+    first = index.token_at_or_after(line_start)
+    tokens = doc[first:colon]
+    if not 1 <= len(tokens) <= 6 or any(t.pos_ in {"VERB", "AUX"} and t.tag_ != "VBZ" for t in tokens):
+        return None
+    if not any(t.ent_type_ in {"PERSON", "ORG", "NORP", "GPE"} or t.pos_ == "PROPN" for t in tokens):
+        return None
+    if any(t.text in {".", "!", "?", '"', "“", "”"} for t in tokens):
+        return None
+    return doc[colon], tokens
+
+
+def _in_slot(doc: Doc, quote: QuotedSpan, verb: Token) -> bool:
+    """The quotation ends with a comma, question or exclamation mark: the cue after it is sure."""
+    inner_end = doc.text[quote.start : quote.end].rstrip("\"”’' ")
+    between = doc.text[quote.end : verb.idx]
+    return inner_end[-1:] in {",", "?", "!", "—", "-", "…"} or between.lstrip()[:1] in {",", "—", "–", "-"}
+
+
+def _same_verb(a: Candidate, b: Candidate) -> bool:
+    return a.verb is not None and b.verb is not None and a.verb.i == b.verb.i
+
+
+def _cued(doc: Doc, quote: QuotedSpan, verb: Token, extra: list[Token], confidence: float, note: str | None) -> Candidate:
+    if verb.lower_ == "according":
+        objects = [c for t in extra for c in t.children if c.dep_ == "pobj"]
+        source = phrase_of(objects[0]) if objects else None
+        cue = (verb.i, max([verb.i, *[t.i for t in extra]]) + 1)
+    else:
+        source = subject_of(verb)
+        cue = cue_extent(verb, extra)
+    return Candidate([(quote.start, quote.end)], "direct", cue, verb, source, confidence, note)
+
+
+def _slot_end(index: TextIndex, verb: Token, limit: int) -> int:
+    """End of the cue clause after a quotation: the verb's phrase, its subject and punctuation."""
+    right = max(verb.i, verb.right_edge.i)
+    doc = index.doc
+    end = doc[right].idx + len(doc[right].text)
+    return min(end, limit)
+
+
+def _cue_sentence_end(index: TextIndex, last: Candidate) -> int:
+    """End of the sentence that holds ``last``'s cue, when the cue follows the quotation."""
+    if last.verb is None:
+        return last.end
+    sentence = last.verb.sent
+    return max(last.end, sentence.end_char)
+
+
+def _continues(index: TextIndex, last: Candidate, quote: QuotedSpan, slot_end: int) -> bool:
+    """An uncued quotation right after the previous one (or its cue sentence), same paragraph."""
+    if last.kind != "direct" or index.paragraph_of(quote.start) != index.paragraph_of(last.end - 1):
+        return False
+    gap = index.doc.text[last.end : quote.start]
+    if not gap.strip(" ,.;:—–-\n"):
+        return True
+    if last.cue is None:
+        return False
+    if last.cue_chars(index.doc)[0] < last.start and _short_link(index, last.end, quote.start):  # type: ignore[index]
+        return True
+    cue_start, cue_end = last.cue_chars(index.doc) or (0, 0)
+    if not (last.end <= cue_start < quote.start):
+        return False
+    tail = index.doc.text[max(cue_end, slot_end, _cue_sentence_end(index, last)) : quote.start]
+    if not tail.strip(" ,.;:—–-\n"):
+        return True
+    return _short_link(index, last.end, quote.start)
+
+
+def _short_link(index: TextIndex, start: int, end: int) -> bool:
+    """A few words without a verb join two quotations of one sentence ("...” because “...")."""
+    span = index.doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span) or len(span) > 5 or any(t.pos_ in {"VERB", "AUX"} or t.text in {".", "!", "?"} for t in span):
+        return False
+    return span[0].sent.start == span[-1].sent.start
+
+
+def _next_paragraph(index: TextIndex, last: Candidate, quote: QuotedSpan) -> bool:
+    """A quotation that opens the paragraph right after a cued quotation that ended its own."""
+    if last.kind != "direct" or last.cue is None:
+        return False
+    para = index.paragraph_of(quote.start)
+    if index.paras[para][0] != quote.start or index.paragraph_of(last.end - 1) != para - 1:
+        return False
+    para_end = index.paras[para - 1][1]
+    cue_start, cue_end = last.cue_chars(index.doc) or (0, 0)
+    rest_from = max(last.end, cue_end, _cue_sentence_end(index, last)) if cue_start >= last.end else last.end
+    return not index.doc.text[rest_from:para_end].strip(" ,.;:—–-\n")
+
+
+def _previous_subject(index: TextIndex, quote: QuotedSpan) -> Span | None:
+    """The subject of the sentence before the quotation, when it names a person."""
+    doc = index.doc
+    i = index.token_before(quote.start)
+    if i < 0:
+        return None
+    sentence = doc[i].sent
+    if sentence.start_char >= quote.start or doc[i].text not in {".", ":"}:
+        return None
+    root = sentence.root
+    subject = next((c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    if subject is None:
+        return None
+    if subject.ent_type_ == "PERSON" or subject.pos_ == "PRON" or subject.lower_ in lexicon().groups:
+        return phrase_of(subject)
+    return None

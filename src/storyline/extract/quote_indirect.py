@@ -1,0 +1,316 @@
+"""Indirect (reported) speech and attributed thoughts, read off the dependency parse.
+
+For each cue word of the lexicon, the content is the part of the parse the cue governs:
+
+* a clause complement of a verb of saying, thinking or showing ("said (that) the islands ...",
+  "The deal is dead, Novak said", "polls show Trump leading");
+* a to-infinitive of a verb of intention ("vowed to fight", "urged the judge to act");
+  with "seem"/"appear" or a passive "is expected to", the subject joins the content;
+* the object of a stance verb ("endorsed Cruz", "criticized the deal", "called for a recount");
+* the clause around "according to X" (X is the source).
+
+The source is the cue verb's subject (inherited through "and"/participles, or a passive's
+"by" agent); the cue span is the verb with its touching auxiliaries, negation and adverbs, a
+phrasal particle or preposition, and a following "in a statement"-style phrase.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+from storyline.extract.quote_cues import cue_extent, cue_lemma, lexicon, medium_phrase, phrase_of, subject_of
+from storyline.extract.quote_types import Candidate
+
+_PHRASAL_PREPS = frozenset({"for", "on", "about", "against", "to", "at", "with", "over", "of", "in", "into"})
+_PHRASAL_VERBS = {
+    "call": {"for", "on"},
+    "vote": {"for", "against"},
+    "push": {"for"},
+    "argue": {"for", "against"},
+    "campaign": {"for", "against"},
+    "talk": {"about"},
+    "speak": {"about", "of", "against", "out"},
+    "comment": {"on"},
+    "rail": {"against"},
+    "lash": {"out", "at"},
+    "point": {"to"},
+    "refer": {"to"},
+    "weigh": {"in", "on"},
+    "complain": {"about", "of"},
+    "warn": {"of", "about", "against"},
+    "worry": {"about"},
+    "care": {"about"},
+    "think": {"about", "of"},
+    "focus": {"on"},
+    "insist": {"on"},
+    "testify": {"about", "on"},
+    "write": {"about", "of"},
+    "tweet": {"about", "at"},
+    "boast": {"about", "of"},
+    "brag": {"about"},
+    "joke": {"about"},
+    "hint": {"at"},
+    "object": {"to"},
+    "respond": {"to"},
+    "react": {"to"},
+    "reply": {"to"},
+    "agree": {"with", "on", "to"},
+    "disagree": {"with", "on"},
+    "side": {"with", "against"},
+    "believe": {"in"},
+    "hope": {"for"},
+    "ask": {"for", "about"},
+    "apologize": {"for"},
+    "blame": {"for", "on"},
+    "criticize": {"for"},
+    "praise": {"for"},
+    "thank": {"for"},
+    "accuse": {"of"},
+    "emphasize": {"on"},
+    "fret": {"about", "over"},
+    "express": {"about"},
+    "raise": {"about"},
+    "endorse": {"for"},
+}
+
+
+def _span_chars(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """Character offsets of tokens ``start..end`` with outer punctuation dropped (not quote marks)."""
+    while start < end and (doc[start].is_punct and not _is_quote_mark(doc[start]) or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].is_punct and not _is_quote_mark(doc[end - 1]) or doc[end - 1].is_space):
+        end -= 1
+    if end <= start:
+        return None
+    return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+
+
+def _is_quote_mark(token: Token) -> bool:
+    return token.text in {'"', "“", "”", "'", "‘", "’", "«", "»"} or token.tag_ in {"``", "''"}
+
+
+def _subtree_range(token: Token, exclude: Token | None = None) -> tuple[int, int]:
+    """Token range of ``token``'s subtree, cut before ``exclude`` (the cue) when it lies inside."""
+    start, end = token.left_edge.i, token.right_edge.i + 1
+    if exclude is not None and start <= exclude.i < end:
+        if exclude.i > token.i:
+            end = exclude.left_edge.i
+        else:
+            start = exclude.right_edge.i + 1
+    return start, end
+
+
+def _clause_parts(verb: Token, clause: Token) -> list[tuple[int, int]] | None:
+    """Character fragments of a clause complement (both sides of a parenthetical cue)."""
+    doc = verb.doc
+    start, end = clause.left_edge.i, clause.right_edge.i + 1
+    if start <= verb.i < end:
+        return None
+    parts = _span_chars(doc, start, end)
+    return [parts] if parts else None
+
+
+def _parenthetical_parts(verb: Token) -> list[tuple[int, int]] | None:
+    """"The deal, Novak said, is dead": the head clause minus the cue clause, as fragments."""
+    head = verb.head
+    doc = verb.doc
+    start, end = head.left_edge.i, head.right_edge.i + 1
+    cut_start, cut_end = verb.left_edge.i, verb.right_edge.i + 1
+    if not (start <= cut_start and cut_end <= end) or head.i > verb.i and head.dep_ != "ROOT":
+        return None
+    parts = [p for p in (_span_chars(doc, start, cut_start), _span_chars(doc, cut_end, end)) if p]
+    return parts or None
+
+
+def _has_that(clause: Token) -> bool:
+    return any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
+
+
+def _is_question_clause(clause: Token) -> bool:
+    """An embedded question: "asked whether ...", "wondered if ..."."""
+    return any(c.dep_ == "mark" and c.lower_ in {"if", "whether"} for c in clause.children)
+
+
+def _infinitive(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ in {"xcomp", "ccomp"} and child.i > verb.i:
+            if any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
+                return child
+    return None
+
+
+def _object(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ == "dobj" and child.i > verb.i and child.lower_ not in {"it", "this", "that", "so"}:
+            return child
+    return None
+
+
+def _phrasal(verb: Token) -> tuple[Token, Token] | None:
+    """The preposition and its object of a phrasal cue ("called for a recount")."""
+    preps = _PHRASAL_VERBS.get(cue_lemma(verb))
+    if not preps:
+        return None
+    for child in verb.rights:
+        if child.dep_ in {"prep", "prt"} and child.lower_ in preps and child.i <= verb.i + 3:
+            target = child if child.dep_ == "prep" else None
+            if target is None:
+                target = next((c for c in verb.rights if c.dep_ == "prep" and c.lower_ in _PHRASAL_PREPS), None)
+            if target is not None:
+                objects = [c for c in target.children if c.dep_ in {"pobj", "pcomp"}]
+                if objects:
+                    return target, objects[0]
+    return None
+
+
+def indirect_candidates(doc: Doc) -> list[Candidate]:
+    """Candidates for reported speech, thoughts and stances in ``doc``."""
+    lex = lexicon()
+    found: list[Candidate] = []
+    for token in doc:
+        if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+            candidate = _according(token)
+            if candidate:
+                found.append(candidate)
+            continue
+        if token.pos_ not in {"VERB", "AUX"} or token.dep_ in {"aux", "auxpass", "amod"}:
+            continue
+        lemma = cue_lemma(token)
+        candidate = None
+        if lemma in lex.clause_verbs:
+            candidate = _clause_candidate(token)
+        if candidate is None and lemma in lex.infinitive:
+            candidate = _infinitive_candidate(token)
+        if candidate is None and lemma in _PHRASAL_VERBS:
+            candidate = _phrasal_candidate(token)
+        if candidate is None and lemma in lex.object:
+            candidate = _object_candidate(token)
+        if candidate is not None:
+            found.append(candidate)
+    return found
+
+
+def _make(verb: Token, parts: list[tuple[int, int]], extra: list[Token], source: Span | None, confidence: float) -> Candidate:
+    return Candidate(parts, "indirect", cue_extent(verb, extra), verb, source, confidence)
+
+
+def _clause_candidate(verb: Token) -> Candidate | None:
+    medium = medium_phrase(verb)
+    clauses = [c for c in verb.children if c.dep_ == "ccomp" or c.dep_ == "advcl" and _is_question_clause(c)]
+    if medium:  # "said in a statement that ...": the parser hangs the clause on "statement"
+        clauses += [c for c in medium[-1].children if c.dep_ in {"acl", "relcl", "ccomp"} and _has_that(c)]
+    for child in clauses:
+        parts = _clause_parts(verb, child)
+        if parts:
+            return _make(verb, parts, medium, subject_of(verb), 0.7)
+    if verb.dep_ in {"parataxis", "ccomp"} and verb.head.i < verb.i and cue_lemma(verb) in lexicon().speech:
+        if any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children):
+            parts = _parenthetical_parts(verb)
+            if parts:
+                return _make(verb, parts, medium_phrase(verb), subject_of(verb), 0.6)
+    return None
+
+
+def _infinitive_candidate(verb: Token) -> Candidate | None:
+    lex = lexicon()
+    complement = _infinitive(verb)
+    if complement is None:
+        return None
+    doc = verb.doc
+    start, end = _subtree_range(complement)
+    to = next((c for c in complement.children if c.dep_ == "aux" and c.lower_ == "to"), None)
+    if to is not None:
+        start = min(start, to.i)
+    content = _span_chars(doc, start, end)
+    if content is None:
+        return None
+    lemma = cue_lemma(verb)
+    passive = any(c.dep_ == "auxpass" for c in verb.children)
+    if lemma in lex.raising or (passive and lemma in {"expect", "believe", "think", "say", "report", "rumor"}):
+        subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        parts = [content]
+        if subject is not None:
+            subject_chars = _span_chars(doc, subject.left_edge.i, subject.right_edge.i + 1)
+            if subject_chars:
+                parts = [subject_chars, content]
+        return _make(verb, parts, [], None, 0.5)
+    return _make(verb, [content], [], subject_of(verb), 0.6)
+
+
+def _phrasal_candidate(verb: Token) -> Candidate | None:
+    found = _phrasal(verb)
+    if found is None:
+        return None
+    prep, obj = found
+    start, end = _subtree_range(obj)
+    content = _span_chars(verb.doc, start, end)
+    if content is None:
+        return None
+    extra = [t for t in verb.doc[verb.i + 1 : prep.i + 1]]
+    return _make(verb, [content], extra, subject_of(verb), 0.5)
+
+
+def _object_candidate(verb: Token) -> Candidate | None:
+    obj = _object(verb)
+    if obj is None:
+        return None
+    doc = verb.doc
+    start, end = _subtree_range(obj)
+    if cue_lemma(verb) in lexicon().predicative:
+        for child in verb.rights:
+            if child.dep_ in {"oprd", "xcomp", "ccomp", "acomp"} and child.i > obj.i:
+                end = max(end, child.right_edge.i + 1)
+            if child.dep_ == "prep" and child.lower_ == "as" and child.i > obj.i:
+                end = max(end, child.right_edge.i + 1)
+    content = _span_chars(doc, start, end)
+    if content is None:
+        return None
+    return _make(verb, [content], [], subject_of(verb), 0.45)
+
+
+def _according(according: Token) -> Candidate | None:
+    """"According to X, CLAUSE" / "CLAUSE, according to X": X is the source."""
+    doc = according.doc
+    to = doc[according.i + 1]
+    objects = [c for c in to.children if c.dep_ == "pobj"] or [c for c in according.children if c.dep_ == "pobj"]
+    if not objects:
+        return None
+    source = phrase_of(objects[0])
+    head = according.head if according.head is not according else None
+    if head is None:
+        return None
+    clause = head
+    while clause.dep_ not in {"ROOT", "ccomp", "conj", "advcl", "relcl"} and clause.head is not clause:
+        clause = clause.head
+    sentence = according.sent
+    start, end = clause.left_edge.i, clause.right_edge.i + 1
+    start, end = max(start, sentence.start), min(end, sentence.end)
+    pp_start, pp_end = according.i, max(according.right_edge.i, source.end - 1) + 1
+    parts = [p for p in (_span_chars(doc, start, pp_start), _span_chars(doc, pp_end, end)) if p]
+    if not parts:
+        return None
+    return Candidate(parts, "indirect", (according.i, according.i + 2), according, source, 0.7)
+
+
+def colon_line_candidates(doc: Doc, paragraphs: list[tuple[int, int]], colon_source) -> list[Candidate]:  # type: ignore[no-untyped-def]
+    """Lines such as ``Novak: Talks Have Failed`` (headline style, no quotation marks)."""
+    found = []
+    for p_start, p_end in paragraphs:
+        span = doc.char_span(p_start, p_end, alignment_mode="expand")
+        if span is None:
+            continue
+        colon = next((t for t in span[:8] if t.text == ":"), None)
+        if colon is None or colon.i + 1 >= span.end:
+            continue
+        first_word = doc[colon.i + 1]
+        if _is_quote_mark(first_word):
+            continue
+        found_source = colon_source(first_word.idx)
+        if found_source is None:
+            continue
+        content = _span_chars(doc, colon.i + 1, span.end)
+        if content is None or len(doc.text[content[0] : content[1]].split()) < 3:
+            continue
+        mark, source = found_source
+        found.append(Candidate([content], "indirect", (mark.i, mark.i + 1), mark, source, 0.6))
+    return found

@@ -1,0 +1,189 @@
+"""Who said what: direct, indirect and mixed quotes with resolved speakers.
+
+``extract_quotes(doc, mentions, entities)`` runs three steps over the spaCy parse:
+
+1. quotation marks are paired on the raw text (:mod:`quote_marks`), never failing on
+   unbalanced marks, and each quotation gets its cue and source (:mod:`quote_direct`);
+2. cue words of the lexicon yield reported speech, thoughts and stances (:mod:`quote_indirect`);
+3. candidates are made univocal the way PolNeAR annotates: a word belongs to one attribution
+   at most, an attribution inside another one's content is dropped, and a quotation inside an
+   indirect content with the same cue (or none) makes that content a mixed quote.
+
+Speakers are then resolved (:mod:`speakers`). The content span (``start``/``end``/``text``)
+of a direct quote includes its quotation marks, as PolNeAR's Content spans do; ``parts`` lists
+the fragments when the cue interrupts the content.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from storyline.extract.quote_direct import TextIndex, colon_source, direct_candidates
+from storyline.extract.quote_indirect import colon_line_candidates, indirect_candidates
+from storyline.extract.quote_marks import find_quoted_spans
+from storyline.extract.quote_types import Candidate, merge_parts
+from storyline.extract.speakers import SpeakerResolver
+from storyline.model import LocalEntity, Mention, Quote
+
+
+def extract_quotes(doc: Doc, mentions: list[Mention], entities: list[LocalEntity]) -> list[Quote]:
+    """Quotes of ``doc`` with content, cue and speaker spans as character offsets into ``doc.text``."""
+    if not len(doc):
+        return []
+    index = TextIndex.build(doc)
+    quoted = find_quoted_spans(doc.text)
+    direct = direct_candidates(doc, quoted, index)
+    indirect = indirect_candidates(doc)
+    indirect += colon_line_candidates(doc, index.paras, lambda start: colon_source(index, start))
+    accepted = make_univocal(doc, direct, indirect, [(q.start, q.end) for q in quoted])
+    accepted = join_uncued_paragraphs(index, accepted)
+    resolver = SpeakerResolver(doc, mentions, entities, quoted=[(q.start, q.end) for q in quoted])
+    return _to_quotes(doc, accepted, resolver)
+
+
+def join_uncued_paragraphs(index: TextIndex, candidates: list[Candidate]) -> list[Candidate]:
+    """An uncued quotation opening a paragraph continues the attribution that ended the previous one."""
+    kept: list[Candidate] = []
+    for candidate in candidates:
+        previous = kept[-1] if kept else None
+        if candidate.cue is None and previous is not None and _ends_previous_paragraph(index, previous, candidate):
+            previous.parts.extend(candidate.parts)
+            if previous.kind == "indirect":
+                previous.kind = "mixed"
+            continue
+        kept.append(candidate)
+    return kept
+
+
+def _ends_previous_paragraph(index: TextIndex, previous: Candidate, candidate: Candidate) -> bool:
+    para = index.paragraph_of(candidate.start)
+    if para == 0 or index.paras[para][0] != candidate.start or index.paragraph_of(previous.end - 1) != para - 1:
+        return False
+    para_end = index.paras[para - 1][1]
+    rest_from = previous.end
+    if previous.verb is not None and previous.verb.idx >= previous.end:
+        rest_from = max(rest_from, previous.verb.sent.end_char)
+    return not index.doc.text[rest_from:para_end].strip(" ,.;:—–-\n\"”’'")
+
+
+def make_univocal(
+    doc: Doc, direct: list[Candidate], indirect: list[Candidate], quoted: list[tuple[int, int]]
+) -> list[Candidate]:
+    """Candidates such that no word is part of two attributions (outer ones win)."""
+    accepted: list[Candidate] = []
+    for candidate in direct:
+        if not any(_clashes(doc, candidate, other) for other in accepted):
+            accepted.append(candidate)
+    for candidate in sorted(indirect, key=lambda c: -(c.end - c.start)):
+        absorbed = _absorbs(doc, candidate, accepted)
+        if absorbed is None:
+            continue
+        if absorbed:
+            for other in absorbed:
+                accepted.remove(other)
+                candidate.parts = _union(candidate.parts, other.parts)
+            candidate.kind = "mixed"
+            candidate.confidence = max(candidate.confidence, 0.8)
+        elif any(_inside(q, candidate) for q in quoted):
+            candidate.kind = "mixed"
+        accepted.append(candidate)
+    return sorted(accepted, key=lambda c: c.start)
+
+
+def _chars(doc: Doc, candidate: Candidate) -> set[int]:
+    """Characters of a candidate's cue and source (the words that name and introduce it)."""
+    chars: set[int] = set()
+    cue = candidate.cue_chars(doc)
+    if cue:
+        chars.update(range(*cue))
+    if candidate.source is not None:
+        chars.update(range(candidate.source.start_char, candidate.source.end_char))
+    return chars
+
+
+def _overlaps(a: Candidate, b: Candidate) -> bool:
+    return any(s1 < e2 and s2 < e1 for s1, e1 in a.parts for s2, e2 in b.parts)
+
+
+def _clashes(doc: Doc, candidate: Candidate, other: Candidate) -> bool:
+    """True when the two cannot both stand: shared words or the same cue."""
+    if _overlaps(candidate, other):
+        return True
+    if candidate.verb is not None and other.verb is not None and candidate.verb.i == other.verb.i:
+        return True
+    cue = candidate.cue_chars(doc)
+    return cue is not None and other.covers(cue[0])
+
+
+def _inside(span: tuple[int, int], candidate: Candidate) -> bool:
+    return any(s <= span[0] and span[1] <= e for s, e in candidate.parts)
+
+
+def _starts_inside(inner: Candidate, outer: Candidate) -> bool:
+    """``inner`` begins inside ``outer``'s content and does not reach past the next fragment."""
+    first = inner.start
+    return any(s <= first < e for s, e in outer.parts) and inner.end <= outer.end + 3
+
+
+def _union(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Fragments covering both lists (overlapping or touching ones joined)."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(a + b):
+        if merged and start <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _absorbs(doc: Doc, candidate: Candidate, accepted: list[Candidate]) -> list[Candidate] | None:
+    """Accepted direct quotes that ``candidate`` turns into a mixed quote; None when it clashes."""
+    absorbed = []
+    cue = candidate.cue_chars(doc)
+    for other in accepted:
+        same_cue = other.verb is not None and candidate.verb is not None and other.verb.i == candidate.verb.i
+        if other.kind == "direct" and (same_cue or other.cue is None) and _starts_inside(other, candidate):
+            absorbed.append(other)
+            continue
+        if same_cue or _overlaps(candidate, other):
+            return None
+        if cue is not None and other.covers(cue[0]):
+            return None
+        if other.cue is not None and any(candidate.covers(c) for c in _chars(doc, other)):
+            return None
+    return absorbed
+
+
+def _to_quotes(doc: Doc, candidates: list[Candidate], resolver: SpeakerResolver) -> list[Quote]:
+    quotes: list[Quote] = []
+    speakers: dict[int, object] = {}
+    for candidate in candidates:
+        parts = merge_parts(candidate.parts, doc.text)
+        start, end = parts[0][0], parts[-1][1]
+        if candidate.inherited is not None and id(candidate.inherited) in speakers:
+            speaker = resolver.inherit(speakers[id(candidate.inherited)])  # type: ignore[arg-type]
+        elif candidate.cue is None:
+            speaker = resolver.from_hint(candidate.hint)
+        else:
+            speaker = resolver.resolve(candidate.source)
+        speakers[id(candidate)] = speaker
+        cue = candidate.cue_chars(doc)
+        confidence = candidate.confidence
+        if speaker.name is None:
+            confidence = min(confidence, 0.5)
+        quotes.append(
+            Quote(
+                start=start,
+                end=end,
+                text=doc.text[start:end],
+                kind=candidate.kind,
+                cue=doc.text[cue[0] : cue[1]] if cue else None,
+                cue_start=cue[0] if cue else None,
+                cue_end=cue[1] if cue else None,
+                speaker=speaker,
+                confidence=round(confidence, 2),
+                note=candidate.note,
+                parts=parts,
+            )
+        )
+    return quotes

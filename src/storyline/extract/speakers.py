@@ -1,0 +1,267 @@
+"""Resolve the phrase naming a quote's source to the entity it refers to within the article.
+
+* A name in the phrase (its head, or a name in apposition or compound with the head) gives
+  that name's cluster: "Foreign Minister Anna Novak", "Novak", "Kral, the spokesman".
+* A pronoun ("he", "she") goes to the most recent person of agreeing gender (honorific, role
+  word, given name) mentioned before it, preferring the subject of the nearest sentence that
+  has one and the speaker of the previous quote; "they"/"it" go to a recent organisation or
+  group. "who" goes to the noun its clause describes. "I"/"we" outside a quotation are the
+  writer: unresolved.
+* A definite role phrase ("the spokeswoman", "the French leader", "the minister's
+  spokeswoman" -> the spokeswoman) goes to the most recent entity holding that role in its
+  recorded titles; two recent holders make it ambiguous; an indefinite one ("a spokesman") is
+  an unnamed person.
+* An organisation or group ("the ministry", "officials", "Democrats") is a speaker in its own
+  right: its name is the phrase, or the named organisation it repeats.
+
+Whatever cannot be resolved gets ``name=None`` and a ``reason``; nothing is guessed silently.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from storyline.extract import names
+from storyline.extract.quote_cues import lexicon
+from storyline.model import LocalEntity, Mention, Speaker
+
+_PERSON_WINDOW_SENTENCES = 15
+_PERSON_WINDOW_CHARS = 2500
+_ROLE_WINDOW = 4000  # characters back where a second role holder makes a role phrase ambiguous
+_GROUPISH_LABELS = frozenset({"ORG", "NORP", "GPE", "FAC"})
+
+
+@dataclass(slots=True)
+class SpeakerResolver:
+    """Per-article state: mentions by position, entity genders, the last speaker."""
+
+    doc: Doc
+    mentions: list[Mention]
+    entities: list[LocalEntity]
+    starts: list[int] = field(default_factory=list)
+    genders: dict[int, str | None] = field(default_factory=dict)
+    by_cluster: dict[int, LocalEntity] = field(default_factory=dict)
+    last_speaker: Speaker | None = None
+    quoted: list[tuple[int, int]] = field(default_factory=list)  # quotation spans (their words rarely name the speaker)
+
+    def __post_init__(self) -> None:
+        self.mentions = sorted(self.mentions, key=lambda m: m.start)
+        self.starts = [m.start for m in self.mentions]
+        self.by_cluster = {e.cluster: e for e in self.entities}
+        for entity in self.entities:
+            words = names.name_words(entity.name)
+            self.genders[entity.cluster] = names.gender_of(words, entity.titles) if entity.label == "PERSON" else None
+
+    # -- public ---------------------------------------------------------------------------
+    def resolve(self, source: Span | None) -> Speaker:
+        """The speaker named by ``source`` (None: no speaker cue)."""
+        if source is None:
+            return Speaker(None, None, None, None, confidence=0.0, reason="no speaker cue")
+        speaker = self._resolve(source)
+        if speaker.name is not None and speaker.cluster is not None:
+            self.last_speaker = speaker
+        return speaker
+
+    def inherit(self, earlier: Speaker) -> Speaker:
+        """The speaker of an uncued quote that continues an earlier quote."""
+        return Speaker(
+            None,
+            None,
+            None,
+            earlier.name,
+            earlier.cluster,
+            confidence=round(earlier.confidence * 0.8, 2),
+            reason="no speaker cue: continues the previous quote" if earlier.name else earlier.reason,
+        )
+
+    def from_hint(self, hint: Span | None) -> Speaker:
+        """The speaker of an uncued quote, from the subject of the preceding sentence."""
+        if hint is None:
+            return Speaker(None, None, None, None, confidence=0.0, reason="no speaker cue")
+        found = self._resolve(hint)
+        if found.name is None:
+            return Speaker(None, None, None, None, confidence=0.0, reason="no speaker cue")
+        return Speaker(
+            None, None, None, found.name, found.cluster,
+            confidence=round(found.confidence * 0.6, 2),
+            reason="no speaker cue: named in the preceding sentence",
+        )
+
+    # -- cases ----------------------------------------------------------------------------
+    def _resolve(self, source: Span) -> Speaker:
+        root = source.root
+        surface = source.text
+        base = {"surface": surface, "start": source.start_char, "end": source.end_char}
+        mention = self._head_mention(source)
+        if mention is not None:
+            entity = self.by_cluster.get(mention.cluster)
+            if entity is not None and entity.label in _GROUPISH_LABELS and root.lemma_.lower() in lexicon().groups:
+                return Speaker(**base, name=_strip_det(source), confidence=0.7, reason="group")
+            name = entity.name if entity else mention.text
+            return Speaker(**base, name=name, cluster=mention.cluster, confidence=0.9, reason="named")
+        lowered = root.lower_
+        kind = lexicon().pronoun_kind(lowered) if root.pos_ == "PRON" or len(source) == 1 else None
+        if kind == "relative":
+            return self._relative(source, base)
+        if kind in {"male", "female"}:
+            return self._person_pronoun(source, kind, base)
+        if kind in {"plural", "neuter"}:
+            return self._group_pronoun(source, kind, base)
+        if kind in {"first_person", "second_person"}:
+            return Speaker(**base, name=None, confidence=0.3, reason="first or second person: the writer or reader")
+        groups = lexicon().groups
+        if root.lower_ in groups or root.lemma_.lower() in groups:
+            return Speaker(**base, name=_strip_det(source), confidence=0.6, reason="group")
+        if names.is_role_word(root.text) and root.tag_ not in {"NNS", "NNPS"}:
+            return self._role(source, base)
+        if root.lemma_.lower() in lexicon().organisations:
+            return self._organisation(source, base)
+        if root.pos_ == "PROPN":
+            return Speaker(**base, name=_strip_det(source), confidence=0.6, reason="name not recognized as an entity")
+        if root.lower_ in lexicon().groups or root.lemma_.lower() in lexicon().groups or root.tag_ in {"NNS", "NNPS"}:
+            return Speaker(**base, name=_strip_det(source), confidence=0.6, reason="group")
+        if root.pos_ in {"NOUN", "PROPN"}:
+            return Speaker(**base, name=_strip_det(source), confidence=0.5, reason="source is not a named person")
+        return Speaker(**base, name=None, confidence=0.2, reason="unrecognized source phrase")
+
+    def _head_mention(self, source: Span) -> Mention | None:
+        """The named mention that is the head of the phrase or in apposition to it."""
+        inside = self._mentions_in(source.start_char, source.end_char)
+        if not inside:
+            return None
+        root = source.root
+        heads = {root.i} | {c.i for c in root.children if c.dep_ in {"appos", "compound", "flat"}}
+        if root.dep_ == "appos":
+            heads.add(root.head.i)
+        for mention in inside:
+            span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if span is not None and any(t.i in heads for t in span):
+                return mention
+        return None
+
+    def _mentions_in(self, start: int, end: int) -> list[Mention]:
+        i = bisect.bisect_left(self.starts, start)
+        found = []
+        while i < len(self.mentions) and self.mentions[i].start < end:
+            if self.mentions[i].end <= end:
+                found.append(self.mentions[i])
+            i += 1
+        return found
+
+    def _relative(self, source: Span, base: dict) -> Speaker:
+        token = source.root
+        clause = token.head
+        if clause.dep_ == "relcl" and clause.head.pos_ in {"NOUN", "PROPN", "PRON"}:
+            head = clause.head
+            phrase = self.doc[head.left_edge.i : head.i + 1]
+            found = self._resolve(phrase)
+            return Speaker(**base, name=found.name, cluster=found.cluster, confidence=round(found.confidence * 0.9, 2),
+                           reason=f"relative pronoun: {found.reason}")
+        return Speaker(**base, name=None, confidence=0.2, reason="relative pronoun with no antecedent")
+
+    def _person_pronoun(self, source: Span, gender: str, base: dict) -> Speaker:
+        candidates = self._recent_people(source.start_char, gender)
+        if not candidates:
+            return Speaker(**base, name=None, confidence=0.1, reason="pronoun with no antecedent")
+        best = candidates[0]
+        entity = self.by_cluster[best[1]]
+        agree = self.genders.get(best[1]) == gender
+        confidence = 0.8 if agree else 0.6
+        if len(candidates) > 1 and candidates[1][0] == best[0] and not agree:
+            return Speaker(**base, name=None, confidence=0.2, reason="ambiguous: two candidates")
+        return Speaker(**base, name=entity.name, cluster=entity.cluster, confidence=confidence,
+                       reason="pronoun: " + ("gender agrees" if agree else "most recent person"))
+
+    def _recent_people(self, before: int, gender: str) -> list[tuple[float, int]]:
+        """Person clusters compatible with ``gender``, best first, as (score, cluster).
+
+        Nearer sentences score higher; subjects, known agreeing gender and the previous
+        quote's speaker get a bonus; names inside quotations a malus.
+        """
+        doc = self.doc
+        token = doc.char_span(before, before + 1, alignment_mode="expand")
+        if token is None:
+            return []
+        sentences = [token[0].sent]
+        while len(sentences) < _PERSON_WINDOW_SENTENCES and sentences[-1].start > 0:
+            if before - sentences[-1].start_char > _PERSON_WINDOW_CHARS:
+                break
+            sentences.append(doc[sentences[-1].start - 1].sent)
+        scored: dict[int, float] = {}
+        for distance, sent in enumerate(sentences):
+            for mention in self._mentions_in(sent.start_char, min(sent.end_char, before)):
+                entity = self.by_cluster.get(mention.cluster)
+                if entity is None or entity.label != "PERSON":
+                    continue
+                known = self.genders.get(entity.cluster)
+                if known is not None and known != gender:
+                    continue
+                span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+                subject = span is not None and span.root.dep_ in {"nsubj", "nsubjpass"}
+                quoted = any(s <= mention.start < e for s, e in self.quoted)
+                score = 10.0 - distance + (1.5 if subject else 0.0) + (0.7 if known == gender else 0.0)
+                score -= 3.0 if quoted else 0.0
+                score += (mention.start - sent.start_char) / max(1, len(sent.text)) * 0.3
+                scored[entity.cluster] = max(scored.get(entity.cluster, -99.0), score)
+        last = self.last_speaker
+        if last is not None and last.cluster in scored and last.start is not None and before - last.start < 2000:
+            scored[last.cluster] += 2.0
+        return sorted(((s, c) for c, s in scored.items()), key=lambda x: -x[0])
+
+    def _group_pronoun(self, source: Span, kind: str, base: dict) -> Speaker:
+        mentions = self._mentions_in(max(0, source.start_char - 600), source.start_char)
+        allowed = {"ORG", "NORP"} if kind == "plural" else {"ORG"}
+        for mention in reversed(mentions):
+            entity = self.by_cluster.get(mention.cluster)
+            if entity is not None and entity.label in allowed:
+                return Speaker(**base, name=entity.name, cluster=entity.cluster, confidence=0.5,
+                               reason="pronoun: most recent organisation or group")
+        return Speaker(**base, name=None, confidence=0.1, reason="pronoun with no antecedent")
+
+    def _role(self, source: Span, base: dict) -> Speaker:
+        root = source.root
+        determiners = {c.lower_ for c in root.children if c.dep_ == "det"}
+        if determiners & {"a", "an", "another", "one", "some"}:
+            return Speaker(**base, name=None, confidence=0.3, reason="unnamed person: " + _strip_det(source))
+        wanted = names.role_words(self.doc[root.left_edge.i : root.i + 1].text)
+        head_role = names.expand(root.text)
+        holders: list[tuple[int, int]] = []  # (last mention start, cluster)
+        for entity in self.entities:
+            if entity.label != "PERSON" or not entity.titles:
+                continue
+            roles = set().union(*(names.role_words(t) for t in entity.titles))
+            if head_role in roles or (wanted & roles and head_role in {w.split()[-1] for w in roles}):
+                last = max((self.mentions[i].start for i in range(len(self.mentions))
+                            if self.mentions[i].cluster == entity.cluster and self.mentions[i].start < source.start_char),
+                           default=None)
+                if last is not None:
+                    holders.append((last, entity.cluster))
+        if not holders:
+            return Speaker(**base, name=None, confidence=0.2, reason="role phrase with no named holder")
+        holders.sort(reverse=True)
+        if len(holders) > 1 and holders[0][0] - holders[1][0] < _ROLE_WINDOW:
+            return Speaker(**base, name=None, confidence=0.2, reason="ambiguous: two candidates")
+        entity = self.by_cluster[holders[0][1]]
+        return Speaker(**base, name=entity.name, cluster=entity.cluster, confidence=0.7, reason="role matches title")
+
+    def _organisation(self, source: Span, base: dict) -> Speaker:
+        noun = source.root.lemma_.lower()
+        for mention in reversed(self._mentions_in(0, source.start_char)):
+            entity = self.by_cluster.get(mention.cluster)
+            if entity is not None and entity.label == "ORG" and noun in entity.name.lower():
+                return Speaker(**base, name=entity.name, cluster=entity.cluster, confidence=0.6,
+                               reason="organisation: repeats a named one")
+        return Speaker(**base, name=_strip_det(source), confidence=0.6, reason="organisation")
+
+
+def _strip_det(span: Span) -> str:
+    """The phrase without a leading article: "the ministry" -> "ministry"."""
+    tokens: list[Token] = list(span)
+    while tokens and tokens[0].lower_ in {"the", "a", "an"}:
+        tokens = tokens[1:]
+    if not tokens:
+        return span.text
+    return span.doc[tokens[0].i : tokens[-1].i + 1].text

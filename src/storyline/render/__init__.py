@@ -1,0 +1,1 @@
+"""Renderers: present stored results (timelines, ...) as terminal tables, Markdown, HTML and JSON."""

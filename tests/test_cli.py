@@ -1,0 +1,88 @@
+"""The command line: exit codes, rejected inputs listed, commands over a small corpus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from storyline.cli import main
+
+ARTICLES = {
+    "wire/one.txt": (
+        "Ministers meet in Sella\n\nSELLA, March 3 /NORTH WIRE/. Foreign Minister Anna Novak met President "
+        "Dmitry Ivanov on Tuesday to discuss the islands in 2019.\n\n\"We are ready to talk,\" Novak said.\n"
+        "Get short URL\n0 63\n"
+    ),
+    "wire/two.txt": (
+        "Novak returns to Sella\n\nSELLA, June 5 /NORTH WIRE/. Anna Novak returned to Sella on Wednesday for "
+        "another round of island talks with Ivanov in 2019.\n\n\"The talks were useful,\" she said.\n"
+    ),
+}
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    for name, text in ARTICLES.items():
+        path = tmp_path / "in" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return tmp_path / "in"
+
+
+def test_no_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+
+
+def test_unknown_option_is_a_usage_error() -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["ingest", "x", "--no-such-flag"])
+    assert exit_info.value.code == 2
+
+
+def test_rejected_inputs_are_listed_and_exit_one(corpus: Path, db_path: str, capsys: pytest.CaptureFixture[str]) -> None:
+    (corpus / "empty.txt").write_text("", encoding="utf-8")
+    code = main(["ingest", str(corpus), str(corpus / "missing.txt"), "--db", db_path, "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "empty.txt" in err and "missing.txt" in err
+    assert main(["export", "--db", db_path, "--format", "jsonl", "--quiet"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert sum(1 for line in lines if line["record"] == "article") == 2
+
+
+def test_query_commands_run_on_an_ingested_corpus(corpus: Path, db_path: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ingest", str(corpus), "--db", db_path, "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["stories", "--db", db_path, "--json"]) == 0
+    stories = json.loads(capsys.readouterr().out)
+    assert stories
+    assert main(["story", stories[0]["id"], "--db", db_path, "--timeline"]) == 0
+    assert main(["quotes", "--db", db_path, "--speaker", "Novak", "--json"]) == 0
+    quotes = json.loads(capsys.readouterr().out)
+    assert quotes and all("Novak" in (q["speaker"]["name"] or "") for q in quotes)
+    assert main(["entities", "--db", db_path, "--json"]) == 0
+    entities = json.loads(capsys.readouterr().out)
+    assert any(e["name"] == "Anna Novak" for e in entities)
+    assert main(["entity", "Novak", "--db", db_path, "--json"]) == 0
+    view = json.loads(capsys.readouterr().out)
+    assert view["name"] == "Anna Novak" and view["quotes_by"]
+    article_id = quotes[0]["article_id"]
+    assert main(["article", article_id, "--db", db_path, "--json"]) == 0
+    article = json.loads(capsys.readouterr().out)
+    assert {"Get short URL", "0 63"} <= {r["text"] for r in article["removed_lines"]}
+    assert main(["search", "islands", "--db", db_path, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)
+
+
+def test_missing_database_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stories", "--db", str(tmp_path / "none.db")]) == 2
+    assert "no such database" in capsys.readouterr().err
+
+
+def test_unknown_ids_exit_one(corpus: Path, db_path: str) -> None:
+    main(["ingest", str(corpus), "--db", db_path, "--quiet"])
+    assert main(["story", "s_nope", "--db", db_path]) == 1
+    assert main(["article", "a_nope", "--db", db_path]) == 1
+    assert main(["entity", "Nobody Atall", "--db", db_path]) == 1

@@ -1,0 +1,68 @@
+"""Rendering a timeline: rich table, Markdown, standalone HTML (escaped), JSON."""
+
+from __future__ import annotations
+
+import json
+
+from rich.console import Console
+
+from storyline.model import SourceSpan, TimelineEntry
+from storyline.render.timeline import render_html, render_json, render_markdown, render_table
+
+ENTRIES = [
+    TimelineEntry(
+        "2021-03-03",
+        "day",
+        'Talks <b>failed</b> & "ended" | without *deal*',
+        "news",
+        ["a1", "a2"],
+        [SourceSpan("a1", 0, 10), SourceSpan("a2", 5, 9)],
+        "e1",
+    ),
+    TimelineEntry(
+        "1956",
+        "year",
+        "A treaty <script>alert(1)</script> was signed.",
+        "background",
+        ["a1"],
+        [SourceSpan("a1", 20, 40)],
+        "e2",
+    ),
+]
+LABELS = {"a1": "Daily <Norland>", "a2": "Sudria Times"}
+
+
+def test_html_escapes_every_piece_of_article_text() -> None:
+    page = render_html(ENTRIES, title="Dam <talks>", labels=LABELS)
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "<b>" not in page and "&lt;b&gt;failed&lt;/b&gt;" in page
+    assert "Daily &lt;Norland&gt;" in page and "<title>Dam &lt;talks&gt;</title>" in page
+    assert page.index("News") < page.index("Background")
+
+
+def test_markdown_has_sections_and_escapes_table_and_emphasis_characters() -> None:
+    md = render_markdown(ENTRIES, title="Dam talks", labels=LABELS)
+    assert md.startswith("# Dam talks")
+    assert "## News" in md and "## Background" in md
+    assert r"\*deal\*" in md and r"\|" in md
+    assert "**2021-03-03**" in md
+    assert render_markdown([]).strip() == "_No dated entries._"
+
+
+def test_json_round_trips_the_entries() -> None:
+    data = json.loads(render_json(ENTRIES, title="t"))
+    assert data["title"] == "t"
+    assert [e["id"] for e in data["entries"]] == ["e1", "e2"]
+    assert data["entries"][0]["spans"][1] == {"article_id": "a2", "start": 5, "end": 9}
+
+
+def test_table_lists_news_then_background_with_source_counts() -> None:
+    table = render_table(ENTRIES, title="Dam", labels=LABELS)
+    assert table.row_count == 2
+    console = Console(width=200, record=True)
+    console.print(table)
+    out = console.export_text()
+    assert out.index("2021-03-03") < out.index("1956")
+    assert "2 (Daily <Norland>, Sudria Times)" in out
+    assert "<b>failed</b>" in out  # shown literally, not read as markup

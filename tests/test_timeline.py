@@ -1,0 +1,206 @@
+"""The timeline builder on invented articles: dating, merging across outlets, background, ids."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from storyline.corpus.changes import DatedQuote, EntitySighting, changes_since, is_after
+from storyline.corpus.timeline import (
+    TimelineArticle,
+    TimelineSettings,
+    build_timeline,
+    entry_date,
+    entry_id,
+    period,
+)
+from storyline.model import Event, Quote, SourceSpan, Timex
+
+_DATES = {
+    "March 3, 2021": "2021-03-03",
+    "March 4, 2021": "2021-03-04",
+    "1956": "1956",
+    "March 2021": "2021-03",
+    "the 31st of February": "2021-02-31",
+}
+
+
+def _article(aid: str, published: str, sentences: list[str], outlet: str = "x") -> TimelineArticle:
+    """An article whose timexes are the known date phrases of ``_DATES`` found in it."""
+    text = " ".join(sentences)
+    spans, pos = [], 0
+    for s in sentences:
+        spans.append((pos, pos + len(s)))
+        pos += len(s) + 1
+    timexes = [
+        Timex(m.start(), m.end(), phrase, "DATE", value)
+        for phrase, value in _DATES.items()
+        for m in re.finditer(re.escape(phrase), text)
+    ]
+    return TimelineArticle(aid, published, text, spans, outlet=outlet, timexes=timexes)
+
+
+TALKS = [
+    "Ministers from Norland and Sudria met in Vell on March 3, 2021 for talks about the disputed river dam.",
+    "The talks about the river dam ended without an agreement on water quotas for the farmers downstream.",
+]
+
+
+def _story() -> list[TimelineArticle]:
+    return [
+        _article(
+            "a1",
+            "2021-03-04",
+            [
+                TALKS[0],
+                TALKS[1],
+                "In 1956 the two countries signed a treaty that shared the river dam water.",
+            ],
+            "Daily Norland",
+        ),
+        _article(
+            "a2",
+            "2021-03-04",
+            [
+                "Norland and Sudria ministers met in Vell on March 3, 2021 for talks about the river dam.",
+                "Farmers protested outside the talks about the dam in Vell.",
+            ],
+            "Sudria Times",
+        ),
+        _article(
+            "a3",
+            "2021-03-05",
+            [
+                "The ministers of Norland and Sudria held talks in Vell on March 3, 2021 about the river dam.",
+                "A new round of talks about the dam is planned for next month in Vell.",
+            ],
+            "Wire",
+        ),
+        _article(
+            "a4",
+            "2021-03-05",
+            [
+                "On March 4, 2021 Sudria closed the dam gates and the river level fell sharply near Vell.",
+                "Norland called the closing of the dam gates a hostile act against its farmers.",
+            ],
+            "Wire",
+        ),
+    ]
+
+
+def test_same_event_from_three_outlets_is_one_entry_with_three_sources() -> None:
+    entries = build_timeline(_story(), per_date=1)
+    talks = [e for e in entries if e.date == "2021-03-03"]
+    assert len(talks) == 1
+    assert set(talks[0].article_ids) == {"a1", "a2", "a3"}
+    assert len(talks[0].spans) >= 3
+    assert "March 3, 2021" in talks[0].text
+
+
+def test_entries_are_dated_at_their_precision_and_in_date_order() -> None:
+    entries = build_timeline(_story(), per_date=1)
+    dates = [e.date for e in entries]
+    assert dates == sorted(dates, key=lambda d: period(d)[0])
+    assert {e.date: e.precision for e in entries}["2021-03-04"] == "day"
+    background = [e for e in entries if e.date == "1956"]
+    assert background and background[0].precision == "year" and background[0].kind == "background"
+    assert all(e.kind == "news" for e in entries if e.date.startswith("2021"))
+
+
+def test_every_entry_has_a_span_inside_its_article_text() -> None:
+    articles = {a.id: a for a in _story()}
+    for entry in build_timeline(list(articles.values())):
+        assert entry.spans
+        for span in entry.spans:
+            text = articles[span.article_id].text[span.start : span.end]
+            assert text.strip()
+        head = entry.spans[0]
+        assert articles[head.article_id].text[head.start : head.end].strip() == entry.text
+
+
+def test_entry_ids_are_stable_and_follow_date_and_first_span() -> None:
+    first = build_timeline(_story())
+    second = build_timeline(_story())
+    assert [e.id for e in first] == [e.id for e in second]
+    assert len({e.id for e in first}) == len(first)
+    e = first[0]
+    assert e.id == entry_id(e.date, e.spans[0])
+    assert entry_id(e.date, SourceSpan("other", 0, 1)) != e.id
+
+
+def test_max_dates_and_window_limit_the_timeline() -> None:
+    assert len({e.date for e in build_timeline(_story(), max_dates=1)}) == 1
+    window = (dt.date(2021, 3, 4), dt.date(2021, 3, 31))
+    assert {e.date for e in build_timeline(_story(), window=window)} <= {"2021-03-04", "2021-03-05"}
+
+
+def test_lead_sentences_stand_for_the_publication_date_only() -> None:
+    plain = [
+        _article("p1", "2021-05-10", ["Workers at the Vell dam repaired the broken gates of the river dam."])
+    ]
+    entries = build_timeline(plain)
+    assert {e.date for e in entries} <= {"2021-05-10", "2021-05-09"}
+    assert entries
+    undated = [_article("p2", None, ["Workers at the Vell dam repaired the broken gates of the river dam."])]  # type: ignore[arg-type]
+    assert build_timeline(undated) == []
+
+
+def test_event_dated_from_a_timex_dates_its_sentence_and_can_be_background() -> None:
+    text = "Long ago the dam builders of Vell finished the first river dam after ten years of work."
+    event = Event(10, 40, "the dam builders finished", "1931", "year", kind="background", timex=0)
+    art = TimelineArticle("e1", "2021-03-04", text, [(0, len(text))], events=[event])
+    entries = build_timeline([art])
+    assert [(e.date, e.kind) for e in entries] == [("1931", "background")]
+
+
+def test_entry_date_drops_unknown_years_weeks_and_impossible_days() -> None:
+    assert entry_date("2021-03-03T10:00") == "2021-03-03"
+    assert entry_date("XXXX-03-03") is None
+    assert entry_date("2021-W10") is None
+    assert entry_date("2021-02-31") is None
+    assert entry_date("PRESENT_REF") is None
+    assert entry_date("2021-03", ("day",)) is None
+
+
+def test_settings_come_from_the_data_file_and_can_be_replaced() -> None:
+    settings = TimelineSettings.load()
+    assert settings.per_date >= 1 and 0 < settings.merge_similarity < 1
+    changed = settings.replace(per_date=settings.per_date + 3)
+    assert changed.per_date == settings.per_date + 3
+    assert TimelineSettings.load().per_date == settings.per_date  # the loaded defaults are untouched
+
+
+def test_changes_since_reports_only_what_is_wholly_after_the_date() -> None:
+    entries = build_timeline(_story(), per_date=1)
+    changes = changes_since("2021-03-03", entries)
+    new_dates = [e.date for e in changes.entries]
+    assert "2021-03-04" in new_dates
+    assert all(d > "2021-03-03" and len(d) == 10 for d in new_dates)
+    assert len(new_dates) < len(entries)
+    assert not is_after("2021-03", "2021-03-03")
+    assert is_after("2021-04", "2021-03-03")
+    with pytest.raises(ValueError):
+        changes_since("XXXX-03", entries)
+
+
+def test_changes_since_finds_new_quotes_and_newly_named_entities() -> None:
+    quotes = [
+        DatedQuote("a1", "2021-03-04", Quote(0, 10, "We will not give up the river", "direct")),
+        DatedQuote("a2", "2021-03-04", Quote(0, 10, "Old words", "direct", date="2021-02-01")),
+        DatedQuote("a3", None, Quote(0, 10, "Undated words", "direct")),
+    ]
+    sightings = [
+        EntitySighting("Norland", "GPE", "a0", "2021-03-01"),
+        EntitySighting("Norland", "GPE", "a1", "2021-03-04"),
+        EntitySighting("Vell Farmers Union", "ORG", "a2", "2021-03-04"),
+        EntitySighting("Vell Farmers Union", "ORG", "a4", "2021-03-05"),
+    ]
+    changes = changes_since("2021-03-03", [], quotes, sightings)
+    assert [q.quote.text for q in changes.quotes] == ["We will not give up the river"]
+    assert [(n.name, n.first_seen, n.article_ids) for n in changes.entities] == [
+        ("Vell Farmers Union", "2021-03-04", ["a2", "a4"])
+    ]
+    assert not changes.empty
+    assert changes_since("2021-03-06", [], quotes, sightings).empty
