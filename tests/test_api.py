@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -306,9 +306,10 @@ def test_edits_are_refused_when_read_only(invented: TestClient) -> None:
 
 @pytest.fixture
 def editable(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    source = Path(wf.invented_db(tmp_path_factory.mktemp("web-invented")))
+    source = wf.invented_db(tmp_path_factory.mktemp("web-invented"))
     copy = tmp_path / "editable.db"
-    shutil.copy(source, copy)
+    with sqlite3.connect(source) as original, sqlite3.connect(copy) as target:
+        original.backup(target)
     with TestClient(create_app(str(copy), allow_edits=True)) as client:
         yield client
 
@@ -329,17 +330,44 @@ def test_cross_site_writes_are_refused_even_with_edits_allowed(editable: TestCli
     assert response.status_code == 403
 
 
-def test_edits_go_through_apply_edit_when_allowed(editable: TestClient) -> None:
-    pytest.importorskip(
-        "storyline.corpus.edits", reason="storyline.corpus.edits (the lead's module) is not there yet"
+@pytest.fixture
+def editable_corpus(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """A copy of the ingested corpus (it has the entity registry that edits change), edits allowed."""
+    source = wf.corpus_db(tmp_path_factory.mktemp("web-corpus"))
+    copy = tmp_path / "editable-corpus.db"
+    with sqlite3.connect(source) as original, sqlite3.connect(copy) as target:
+        original.backup(target)
+    with TestClient(create_app(str(copy), allow_edits=True)) as client:
+        yield client
+
+
+def test_edits_go_through_apply_edit_when_allowed(editable_corpus: TestClient) -> None:
+    client = editable_corpus
+    people = client.get("/api/entities", params={"type": "PERSON", "limit": 2}).json()["items"]
+    keep, other = people[0], people[1]
+    response = client.post("/api/entities/rename", json={"entity": keep["id"], "name": "Renamed Person"})
+    assert response.status_code == 200, response.text
+    assert "rename" in response.json()["message"]
+    assert client.get(f"/api/entities/{keep['id']}").json()["name"] == "Renamed Person"
+    response = client.post("/api/entities/merge", json={"keep": keep["id"], "other": other["id"]})
+    assert response.status_code == 200, response.text
+    assert client.get(f"/api/entities/{other['id']}").json()["id"] == keep["id"]
+    assert other["id"] not in {e["id"] for e in all_items(client, "/api/entities", limit=200)}
+    response = client.post("/api/entities/rename", json={"entity": "nobody-at-all-xyz", "name": "X"})
+    assert response.status_code == 400 and "nobody-at-all-xyz" in response.json()["detail"]
+
+
+def test_edit_forms_rename_and_redirect_back(editable_corpus: TestClient) -> None:
+    client = editable_corpus
+    person = client.get("/api/entities", params={"type": "PERSON", "limit": 1}).json()["items"][0]
+    page = client.get(f"/entities/{person['id']}").text
+    assert f'action="/entities/{person["id"]}/rename"' in page
+    response = client.post(
+        f"/entities/{person['id']}/rename", data={"name": "Form Renamed"}, follow_redirects=False
     )
-    response = editable.post("/api/entities/rename", json={"entity": "e_quell", "name": "Marta Quell-Ivers"})
-    assert response.status_code == 200, response.text
-    assert response.json()["message"]
-    assert editable.get("/api/entities/e_quell").json()["name"] == "Marta Quell-Ivers"
-    response = editable.post("/api/entities/merge", json={"keep": "e_quell", "other": "e_brehm"})
-    assert response.status_code == 200, response.text
-    assert editable.get("/api/entities/e_brehm").json()["id"] == "e_quell"
+    assert response.status_code == 303
+    page = client.get(response.headers["location"]).text
+    assert "<h1>Form Renamed" in page and 'class="flash"' in page
 
 
 def test_edit_forms_appear_only_with_edits_allowed(editable: TestClient, invented: TestClient) -> None:

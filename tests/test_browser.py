@@ -40,7 +40,7 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    app = create_app(wf.invented_db(tmp_path_factory.mktemp("web-corpus")))
+    app = create_app(wf.corpus_db(tmp_path_factory.mktemp("web-corpus")))
     with wf.running_server(app) as url:
         yield url
 

@@ -8,14 +8,38 @@ from storyline.time.dateline import find_dateline
 
 FOUND = [
     # text, place, date, agency, dateline text
-    ("SELLA, March 3 /KESTRAN WIRE/. The minister said", "SELLA", "XXXX-03-03", "KESTRAN WIRE", "SELLA, March 3 /KESTRAN WIRE/."),
-    ("BRUSSELS, March 3 (Reuters) - The union agreed", "BRUSSELS", "XXXX-03-03", "Reuters", "BRUSSELS, March 3 (Reuters) -"),
+    (
+        "SELLA, March 3 /KESTRAN WIRE/. The minister said",
+        "SELLA",
+        "XXXX-03-03",
+        "KESTRAN WIRE",
+        "SELLA, March 3 /KESTRAN WIRE/.",
+    ),
+    (
+        "BRUSSELS, March 3 (Reuters) - The union agreed",
+        "BRUSSELS",
+        "XXXX-03-03",
+        "Reuters",
+        "BRUSSELS, March 3 (Reuters) -",
+    ),
     ("WASHINGTON (AP) — The Senate voted", "WASHINGTON", None, "AP", "WASHINGTON (AP) —"),
     ("LONDON, Sept 12, 2018 — Shares rose", "LONDON", "2018-09-12", None, "LONDON, Sept 12, 2018 —"),
-    ("MOSCOW, 12 March. /TASS/. The ministry said", "MOSCOW", "XXXX-03-12", "TASS", "MOSCOW, 12 March. /TASS/."),
+    (
+        "MOSCOW, 12 March. /TASS/. The ministry said",
+        "MOSCOW",
+        "XXXX-03-12",
+        "TASS",
+        "MOSCOW, 12 March. /TASS/.",
+    ),
     ("Paris, le 3 mars - Le conseil a voté", "Paris", "XXXX-03-03", None, "Paris, le 3 mars -"),
     ("KYIV, Ukraine (AP) — Officials said", "KYIV, Ukraine", None, "AP", "KYIV, Ukraine (AP) —"),
-    ("SAN FRANCISCO, Calif. — The company said", "SAN FRANCISCO, Calif.", None, None, "SAN FRANCISCO, Calif. —"),
+    (
+        "SAN FRANCISCO, Calif. — The company said",
+        "SAN FRANCISCO, Calif.",
+        None,
+        None,
+        "SAN FRANCISCO, Calif. —",
+    ),
     ("RICHMOND, Va. Feb 26 - The bank said", "RICHMOND, Va.", "XXXX-02-26", None, "RICHMOND, Va. Feb 26 -"),
     ("NEW YORK, March 3, 2019 /PRNewswire/ -- Acme Corp said", "NEW YORK", "2019-03-03", "PRNewswire", None),
     ("LONDON, Feb 29 (Reuters) - Sales fell", "LONDON", "XXXX-02-29", "Reuters", None),
@@ -28,7 +52,9 @@ FOUND = [
 
 
 @pytest.mark.parametrize(("text", "place", "date", "agency", "span"), FOUND, ids=[f[0][:24] for f in FOUND])
-def test_dateline_forms(text: str, place: str | None, date: str | None, agency: str | None, span: str | None) -> None:
+def test_dateline_forms(
+    text: str, place: str | None, date: str | None, agency: str | None, span: str | None
+) -> None:
     found = find_dateline(text)
     assert found is not None
     assert (found.place, found.date, found.agency) == (place, date, agency)
@@ -45,7 +71,11 @@ def test_dateline_after_title_and_byline_lines() -> None:
 
 
 def test_no_dateline_beyond_the_opening() -> None:
-    text = "The council met.\n" + "It talked for a long time about the quay. " * 10 + "\nSELLA, March 3 /KESTRAN WIRE/. Late."
+    text = (
+        "The council met.\n"
+        + "It talked for a long time about the quay. " * 10
+        + "\nSELLA, March 3 /KESTRAN WIRE/. Late."
+    )
     assert find_dateline(text) is None
 
 

@@ -178,7 +178,7 @@ def test_meantime_reader_counts_match_source_md():
     assert sum(t.empty for t in timexes) == 37
     assert all(d.dct for d in docs)
     assert {d.dct_source for d in docs} == {"annotation", "semeval2015"}
-    assert all(len(d.dct or "") == 10 and d.dct[4] == "-" for d in docs)
+    assert all(d.dct is not None and len(d.dct) == 10 and d.dct[4] == "-" for d in docs)
 
 
 @pytest.mark.shared

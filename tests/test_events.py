@@ -89,7 +89,7 @@ def test_offsets_precision_and_indices_are_consistent(nlp):
         assert text[event.start : event.end] == event.text
         assert event.precision == precision_of(event.date)
         assert event.timex is None or 0 <= event.timex < len(timexes)
-        assert event.trigger in event.text
+        assert event.trigger is not None and event.trigger in event.text
 
 
 def test_event_heads(nlp):

@@ -14,7 +14,9 @@ from storyline.time.dateline import find_dateline
 from storyline.time.pubdate import estimate_published, refine_with_neighbours
 from storyline.time.pubdate_signals import anniversary_years, year_mentions
 
-CASES = tomllib.loads((Path(__file__).parent / "data" / "pubdate_cases.toml").read_text(encoding="utf-8"))["case"]
+CASES = tomllib.loads((Path(__file__).parent / "data" / "pubdate_cases.toml").read_text(encoding="utf-8"))[
+    "case"
+]
 
 
 def _estimate(case: dict[str, Any]) -> DateEstimate:
@@ -83,7 +85,9 @@ def test_year_mentions_flag_future_years() -> None:
 
 
 def test_anniversaries() -> None:
-    assert [s.value for s in anniversary_years("The town celebrated the centenary of the 1916 rising.")] == ["2016"]
+    assert [s.value for s in anniversary_years("The town celebrated the centenary of the 1916 rising.")] == [
+        "2016"
+    ]
     assert [s.value for s in anniversary_years("Seventy years ago, in 1950, the bridge opened.")] == ["2020"]
     assert anniversary_years("He was freed in 1990, 27 years after his arrest in 1963.") == []
     assert anniversary_years("Lending helped in the two or three years since the crisis in 1982.") == []
@@ -108,9 +112,18 @@ def test_neighbours_that_agree_give_the_year() -> None:
 
 
 def test_neighbours_across_new_year_pick_the_closest_year() -> None:
-    estimate = DateEstimate("XXXX-12-30", "day", 0.5, [Evidence("dateline", "OSLO, Dec. 30", "XXXX-12-30", 0, 13)])
+    estimate = DateEstimate(
+        "XXXX-12-30", "day", 0.5, [Evidence("dateline", "OSLO, Dec. 30", "XXXX-12-30", 0, 13)]
+    )
     refined = refine_with_neighbours(estimate, [DateEstimate("2020-01-02", "day", 0.8)])
     assert refined.value == "2019-12-30"
+
+
+def test_one_far_neighbour_does_not_veto_the_close_ones() -> None:
+    neighbours = [DateEstimate(v, "day", 0.8) for v in ("2020-03-05", "2020-03-10", "2021-11-02")]
+    assert refine_with_neighbours(_open_year(), neighbours).value == "2020-03-03"
+    mostly_far = [DateEstimate(v, "day", 0.8) for v in ("2020-03-05", "2021-11-02", "2022-08-01")]
+    assert refine_with_neighbours(_open_year(), mostly_far).value == "XXXX-03-03"
 
 
 def test_neighbours_that_disagree_keep_xxxx() -> None:
@@ -119,7 +132,9 @@ def test_neighbours_that_disagree_keep_xxxx() -> None:
 
 
 def test_neighbours_far_away_keep_xxxx() -> None:
-    assert refine_with_neighbours(_open_year(), [DateEstimate("2020-09-20", "day", 0.8)]).value == "XXXX-03-03"
+    assert (
+        refine_with_neighbours(_open_year(), [DateEstimate("2020-09-20", "day", 0.8)]).value == "XXXX-03-03"
+    )
 
 
 def test_neighbours_honour_the_weekday() -> None:
@@ -137,7 +152,10 @@ def test_neighbours_honour_the_upper_bound() -> None:
 def test_neighbours_leave_known_years_and_undated_neighbours_alone() -> None:
     known = DateEstimate("2018-09-12", "day", 0.8, [])
     assert refine_with_neighbours(known, [DateEstimate("2020-03-05", "day", 0.8)]) is known
-    assert refine_with_neighbours(_open_year(), [DateEstimate(None), DateEstimate("XXXX-03-04")]).value == "XXXX-03-03"
+    assert (
+        refine_with_neighbours(_open_year(), [DateEstimate(None), DateEstimate("XXXX-03-04")]).value
+        == "XXXX-03-03"
+    )
 
 
 @pytest.mark.shared

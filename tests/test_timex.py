@@ -53,6 +53,7 @@ def test_offsets_point_into_the_text():
     text = "On Monday, 3 June 2019, talks resumed; a deal came two days later."
     for timex in tag_timexes(text, "2019-06-10"):
         assert text[timex.start : timex.end] == timex.text
+        assert timex.anchor is not None
         assert timex.anchor in ("dct", "absolute") or timex.anchor.startswith("timex:")
 
 

@@ -146,6 +146,8 @@ def _save_batch(store: Store, batch: list[Prepared], analyzed: list[Analyzed]) -
             p.raw.extra.pop("_line_keys", None)
     with store.transaction() as conn:
         fresh_ids = set(p.article_id for p in batch) - store.known_ids([p.article_id for p in batch], conn)
+        # an article another writer stored meanwhile still gets this input as one more source
+        store.insert_ignore(conn, t.article_sources, [r["source"] for r in rows])
         rows = [r for r in rows if r["article"]["id"] in fresh_ids]
         if not rows:
             return
@@ -154,7 +156,6 @@ def _save_batch(store: Store, batch: list[Prepared], analyzed: list[Analyzed]) -
             result = conn.execute(t.articles.insert().values(**r["article"]))
             seq = result.inserted_primary_key[0]
             store.index_text(conn, [(seq, r["article"]["title"] or "", r["article"]["text"])])
-        store.insert_ignore(conn, t.article_sources, [r["source"] for r in rows])
         for table in t.PER_ARTICLE_TABLES:
             table_rows = [row for r in rows for row in r[table.name]]
             if table_rows:

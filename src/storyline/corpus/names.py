@@ -47,6 +47,7 @@ class NameTables:
 
     honorifics: frozenset[str]
     title_heads: frozenset[str]
+    role_modifiers: frozenset[str]
     connectors: frozenset[str]
     determiners: frozenset[str]
     org_suffixes: frozenset[str]
@@ -73,6 +74,7 @@ def tables() -> NameTables:
         for name in (
             "honorifics",
             "title_heads",
+            "role_modifiers",
             "connectors",
             "determiners",
             "org_suffixes",
@@ -346,8 +348,8 @@ def _cut_inner_possessive(words: list[str]) -> list[str]:
 def _strip_titles(words: list[str]) -> tuple[list[str], list[str]]:
     """Split a person mention into role words and name words at the last title word."""
     t = tables()
-    if words and words[-1].lower().strip(".") in t.title_heads:
-        return [], [" ".join(words)]  # "Ryanair CEO": a role, no name
+    if words and _is_role_phrase(words):
+        return [], [" ".join(words)]  # "Ryanair CEO", "Foreign Minister": a role, no name
     for i in range(len(words) - 3, -1, -1):
         if words[i].lower().strip(".,") in t.org_suffixes:  # "... of Chrysler LLC Jim Press"
             return words[i + 1 :], [" ".join(words[: i + 1])]
@@ -363,6 +365,19 @@ def _strip_titles(words: list[str]) -> tuple[list[str], list[str]]:
         return [], [" ".join(words)]  # "Prime Minister of Singapore": no clean cut between role and name
     roles = [w for w in words[: last_title + 1] if w.lower().strip(".") not in t.honorifics]
     return name, [" ".join(roles)] if roles else []
+
+
+def _is_role_phrase(words: list[str]) -> bool:
+    """A title with its qualifiers and nothing else ("Foreign Minister", "Ryanair CEO"), unlike a
+    name that ends in a title word ("Marta King")."""
+    t = tables()
+    last = words[-1].strip(".")
+    if last.lower() not in t.title_heads:
+        return False
+    if last.isupper() and len(last) > 1:  # CEO, CFO, MP
+        return True
+    role_words = t.title_heads | t.honorifics | t.role_modifiers
+    return all(w.lower().strip(".") in role_words or _is_lower_word(w) for w in words[:-1])
 
 
 def _parsed(

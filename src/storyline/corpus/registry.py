@@ -412,10 +412,10 @@ class EntityRegistry:
             source.name_locked = False
             source.book_name = None
         self._keep_apart(source.id, target.id)
-        self._index_entity(source)
-        self._index_entity(target)
         self._refresh_name(source)
         self._refresh_name(target)
+        self._index_entity(source)
+        self._index_entity(target)
         self._changed.update({source.id, target.id})
         return target.id
 
@@ -446,7 +446,13 @@ class EntityRegistry:
         return sorted(flagged)
 
     def is_ignored(self, key: str, kind: str) -> bool:
+        """True when a name key of this type is ignored."""
         return ("*", key) in self._ignored or (kind, key) in self._ignored
+
+    def is_name_ignored(self, name: str, kind: str | None = None) -> bool:
+        """True when :meth:`ignore` was called for this name (and type)."""
+        kinds = [kind] if kind else ["MISC", "ORG", "PER"]
+        return all((kind or "*", self._alias_key(name, k)) in self._ignored for k in kinds)
 
     def set_aliases(self, aliases: AliasBook) -> list[str]:
         """Use a new alias book and merge existing entities that its entries say are one.
@@ -685,23 +691,27 @@ class EntityRegistry:
             found |= self._index["loose"].get(variant, set())
             if len(found) > MAX_CANDIDATES:
                 return None
-        matches = []
+        matches: list[tuple[int, str]] = []
         for eid in sorted(found):
             entity = self._entities[eid]
             if entity.type != "PER" or entity.ignored or self._is_apart_from_form(eid, main):
                 continue
-            if not any(
-                Levenshtein.distance(loose, loose_key(s), score_cutoff=limit) <= limit
-                for s in _surnames(entity)
-            ):
+            distance = min(
+                (Levenshtein.distance(loose, loose_key(s), score_cutoff=limit) for s in _surnames(entity)),
+                default=limit + 1,
+            )
+            if distance > limit:
                 continue
             same_person = self._first_name_agrees(main, entity) or self._role_agrees(cluster, entity)
             same_context = (ctx.story_id is not None and ctx.story_id in entity.stories) or (
                 ctx.outlet is not None and ctx.outlet in entity.outlets
             )
             if same_person and same_context:
-                matches.append(eid)
-        return matches[0] if len(matches) == 1 else None
+                matches.append((distance, eid))
+        matches.sort()
+        if len(matches) == 1 or (len(matches) > 1 and matches[0][0] < matches[1][0]):
+            return matches[0][1]  # the closest spelling, when only one is closest
+        return None
 
     def _match_org_or_place(
         self, cluster: _Cluster, ctx: ArticleContext, claimed: dict[str, int]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import math
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,26 +96,37 @@ class StoryConfig:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
-def story_id_for(article_id: str, taken: Iterable[str] | set[str] | dict[str, Any] = ()) -> str:
-    """``s_`` + 12 hex digits of SHA-1 of the founding article id (a suffix if that id is taken)."""
+def story_id_for(article_id: str, is_taken: Callable[[str], bool] | None = None) -> str:
+    """``s_`` + 12 hex digits of SHA-1 of the founding article id (``-2``, ``-3``... if that id is taken)."""
     base = "s_" + hashlib.sha1(article_id.encode("utf-8")).hexdigest()[:12]
-    taken_set = taken if isinstance(taken, set | dict) else set(taken)
     candidate, n = base, 1
-    while candidate in taken_set:
+    while is_taken is not None and is_taken(candidate):
         n += 1
         candidate = f"{base}-{n}"
     return candidate
 
 
 class DocumentFrequencies:
-    """Document frequencies of terms and entities, counted as articles arrive."""
+    """Document frequencies of terms and entities, counted as articles arrive.
 
-    __slots__ = ("entities", "n", "terms")
+    Idf is read from a snapshot of the counts, refreshed whenever the number of articles has grown
+    by ``refresh_ratio`` since the last one (every article while there are fewer than 100). Between
+    refreshes story norms stay valid, so scoring an article costs O(its own terms) per candidate.
+    Keys first seen after the snapshot get the highest idf.
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("_idf_e", "_idf_t", "_max_idf", "entities", "epoch", "n", "refresh_ratio", "snapshot", "terms")
+
+    def __init__(self, refresh_ratio: float = 0.02) -> None:
         self.n = 0
         self.terms: dict[str, int] = {}
         self.entities: dict[str, int] = {}
+        self.refresh_ratio = refresh_ratio
+        self.snapshot: dict[str, Any] = {"n": 0, "terms": {}, "entities": {}}
+        self.epoch = 0
+        self._idf_t: dict[str, float] = {}
+        self._idf_e: dict[str, float] = {}
+        self._max_idf = 1.0
 
     def add(self, features: ArticleFeatures) -> None:
         self.n += 1
@@ -123,22 +134,45 @@ class DocumentFrequencies:
             self.terms[key] = self.terms.get(key, 0) + 1
         for key in features.entities:
             self.entities[key] = self.entities.get(key, 0) + 1
+        if self.n < 100 or self.n > self.snapshot["n"] * (1 + self.refresh_ratio):
+            self.snapshot = {"n": self.n, "terms": dict(self.terms), "entities": dict(self.entities)}
+            self._load_snapshot()
+
+    def _load_snapshot(self) -> None:
+        n = self.snapshot["n"]
+        self._idf_t = {k: math.log((n + 1) / (v + 1)) + 1.0 for k, v in self.snapshot["terms"].items()}
+        self._idf_e = {k: math.log((n + 1) / (v + 1)) + 1.0 for k, v in self.snapshot["entities"].items()}
+        self._max_idf = math.log(n + 1) + 1.0
+        self.epoch += 1
+
+    def freeze(self) -> None:
+        """Take a snapshot of the current counts now (batch clustering scores with exact idf)."""
+        self.snapshot = {"n": self.n, "terms": dict(self.terms), "entities": dict(self.entities)}
+        self._load_snapshot()
 
     def idf_term(self, key: str) -> float:
-        return math.log((self.n + 1) / (self.terms.get(key, 0) + 1)) + 1.0
+        return self._idf_t.get(key, self._max_idf)
 
     def idf_entity(self, key: str) -> float:
-        return math.log((self.n + 1) / (self.entities.get(key, 0) + 1)) + 1.0
+        return self._idf_e.get(key, self._max_idf)
 
     def to_state(self) -> dict[str, Any]:
-        return {"n": self.n, "terms": self.terms, "entities": self.entities}
+        return {
+            "n": self.n,
+            "terms": self.terms,
+            "entities": self.entities,
+            "refresh_ratio": self.refresh_ratio,
+            "snapshot": self.snapshot,
+        }
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> DocumentFrequencies:
-        df = cls()
+        df = cls(state["refresh_ratio"])
         df.n = int(state["n"])
         df.terms = dict(state["terms"])
         df.entities = dict(state["entities"])
+        df.snapshot = state["snapshot"]
+        df._load_snapshot()
         return df
 
 
@@ -160,7 +194,7 @@ class Profile:
         self.first_day = first_day
         self.last_day = last_day
         self.size = size
-        self._norms: tuple[int, float, float] | None = None  # (df.n, term norm, entity norm)
+        self._norms: tuple[int, float, float] | None = None  # (df.epoch, term norm, entity norm)
 
     @classmethod
     def of_article(cls, features: ArticleFeatures) -> Profile:
@@ -186,11 +220,11 @@ class Profile:
         return Profile(dict(self.terms), dict(self.entities), self.first_day, self.last_day, self.size)
 
     def norms(self, df: DocumentFrequencies) -> tuple[float, float]:
-        """Idf-weighted L2 norms of the term and entity vectors (cached while df.n is unchanged)."""
-        if self._norms is None or self._norms[0] != df.n:
+        """Idf-weighted L2 norms of the term and entity vectors (cached until the idf snapshot changes)."""
+        if self._norms is None or self._norms[0] != df.epoch:
             tn = math.sqrt(sum((w * df.idf_term(k)) ** 2 for k, w in self.terms.items()))
             en = math.sqrt(sum((w * df.idf_entity(k)) ** 2 for k, w in self.entities.items()))
-            self._norms = (df.n, tn, en)
+            self._norms = (df.epoch, tn, en)
         return self._norms[1], self._norms[2]
 
     def to_state(self) -> dict[str, Any]:
@@ -297,6 +331,7 @@ class StoryClusterer:
         self._redirects: dict[str, str] = {}
         self._article_story: dict[str, str] = {}
         self._articles: dict[str, ArticleFeatures] = {}
+        self._arrival: dict[str, int] = {}
         self._postings: dict[str, dict[str, None]] = {}
         self.events: list[StoryEvent] = []
         self._clock = 0
@@ -337,6 +372,7 @@ class StoryClusterer:
         at_seq = features.seq
         self.df.add(features)
         self._articles[features.article_id] = features
+        self._arrival[features.article_id] = self._clock
         article = Profile.of_article(features)
         keys = lookup_keys(features, self.df, self.config.lookup_terms)
         scored = [(similarity(article, self._stories[sid].profile, self.df, self.config), sid) for sid in self._candidates(keys)]
@@ -348,7 +384,7 @@ class StoryClusterer:
             story.members.append(features.article_id)
             created = False
         else:
-            sid = story_id_for(features.article_id, self._taken_ids())
+            sid = story_id_for(features.article_id, self._taken)
             story = _Story(sid, features.article_id, self._clock, article)
             story.next_split_check = self.config.split_min_size
             self._stories[sid] = story
@@ -366,8 +402,8 @@ class StoryClusterer:
         self.events += events
         return Assignment(self.story_of(features.article_id) or story.id, created, events)
 
-    def _taken_ids(self) -> dict[str, Any]:
-        return {**self._stories, **self._redirects}
+    def _taken(self, story_id: str) -> bool:
+        return story_id in self._stories or story_id in self._redirects
 
     def _candidates(self, keys: list[str]) -> list[str]:
         scores: dict[str, float] = {}
@@ -425,18 +461,18 @@ class StoryClusterer:
         groups = _agglomerate(members, self.df, self.config)
         if len(groups) < 2:
             return []
-        home = next(g for g in groups if story.first_article in {m.article_id for m in g})
         events = []
         for group in groups:
-            if group is home or len(group) < self.config.split_part_size:
+            ids = {m.article_id for m in group}
+            if story.first_article in ids or len(group) < self.config.split_part_size:
                 continue
+            rest = [m for m in members if m.article_id not in ids]
             part = _profile_of(group, self.df, self.config)
-            rest = _profile_of([m for m in members if m not in group], self.df, self.config)
-            score = similarity(part, rest, self.df, self.config)
+            score = similarity(part, _profile_of(rest, self.df, self.config), self.df, self.config)
             if score >= self.config.split_ratio * self.config.join_threshold:
                 continue
             events.append(self._split_off(story, group, part, at_seq, score))
-            members = [m for m in members if m not in group]
+            members = rest
         if events:
             story.profile = _profile_of(members, self.df, self.config)
             self._unpost(story)
@@ -446,10 +482,11 @@ class StoryClusterer:
         return events
 
     def _split_off(self, story: _Story, group: list[ArticleFeatures], part: Profile, at_seq: int, score: float) -> StoryEvent:
-        founder = min(group, key=lambda m: (self._order_of(m), m.article_id))
-        sid = story_id_for(founder.article_id, self._taken_ids())
-        new = _Story(sid, founder.article_id, self._clock, part)
+        """Move ``group`` out of ``story`` into a new story founded by its earliest arrival."""
         moved = {m.article_id for m in group}
+        founder = min(moved, key=lambda aid: (self._arrival[aid], aid))
+        sid = story_id_for(founder, self._taken)
+        new = _Story(sid, founder, self._clock, part)
         new.members = [aid for aid in story.members if aid in moved]
         new.next_split_check = max(self.config.split_min_size, 2 * len(new.members))
         story.members = [aid for aid in story.members if aid not in moved]
@@ -460,9 +497,6 @@ class StoryClusterer:
             self._post(new, lookup_keys(m, self.df, self.config.lookup_terms))
         reason = f"{len(group)} articles left; similarity to the rest {score:.3f}"
         return StoryEvent("split", story.id, sid, at_seq, reason)
-
-    def _order_of(self, features: ArticleFeatures) -> int:
-        return features.seq
 
     # --- state ---------------------------------------------------------------------------------
 
@@ -477,6 +511,7 @@ class StoryClusterer:
             "redirects": self._redirects,
             "article_story": self._article_story,
             "articles": [f.to_dict() for f in self._articles.values()],
+            "arrival": self._arrival,
             "events": [e.to_dict() for e in self.events],
         }
 
@@ -494,6 +529,7 @@ class StoryClusterer:
         clusterer._redirects = dict(state["redirects"])
         clusterer._article_story = dict(state["article_story"])
         clusterer._articles = {f["article_id"]: ArticleFeatures.from_dict(f) for f in state["articles"]}
+        clusterer._arrival = dict(state["arrival"])
         clusterer.events = [StoryEvent(**e) for e in state["events"]]
         return clusterer
 
@@ -579,13 +615,14 @@ def batch_cluster(
     df = DocumentFrequencies()
     for f in features_list:
         df.add(f)
+    df.freeze()
     result: dict[str, str] = {}
     taken: dict[str, None] = {}
     groups = _agglomerate(features_list, df, config)
     groups.sort(key=lambda g: min((m.seq, m.article_id) for m in g))
     for group in groups:
         founder = min(group, key=lambda m: (m.seq, m.article_id))
-        sid = story_id_for(founder.article_id, taken)
+        sid = story_id_for(founder.article_id, taken.__contains__)
         taken[sid] = None
         for m in group:
             result[m.article_id] = sid

@@ -60,10 +60,12 @@ class TimelineSettings:
     """Knobs of the builder; defaults come from ``data/timeline.toml``."""
 
     lead_sentences: int
+    every_date: bool
     publication_days: int
     precisions: tuple[str, ...]
     weights: dict[str, float]
     coarse_penalty: float
+    neighbour_penalty: float
     per_date: int
     min_words: int
     max_words: int
@@ -89,14 +91,16 @@ def _default_settings() -> TimelineSettings:
     c, d, s, m, k = raw["candidates"], raw["dates"], raw["summary"], raw["merge"], raw["kind"]
     weights = {
         name: float(d[name])
-        for name in ("mention_articles", "mention_sentences", "later_articles", "published")
+        for name in ("mention_articles", "mention_sentences", "later_articles", "published", "published_next", "retro_articles")
     }
     return TimelineSettings(
         lead_sentences=int(c["lead_sentences"]),
+        every_date=bool(c["every_date"]),
         publication_days=int(c["publication_days"]),
         precisions=tuple(c["precisions"]),
         weights=weights,
         coarse_penalty=float(d["coarse_penalty"]),
+        neighbour_penalty=float(d["neighbour_penalty"]),
         per_date=int(s["per_date"]),
         min_words=int(s["min_words"]),
         max_words=int(s["max_words"]),
@@ -152,9 +156,10 @@ def _day(value: str | None) -> dt.date | None:
         return None
 
 
-def sentence_dates(article: TimelineArticle, precisions: Sequence[str]) -> list[str | None]:
-    """The date of each sentence: its first usable DATE/TIME timex, else an event dated by a timex."""
-    out: list[str | None] = [None] * len(article.sentences)
+def sentence_dates(article: TimelineArticle, precisions: Sequence[str]) -> list[list[str]]:
+    """The dates of each sentence, first first: its usable DATE/TIME timexes in text order, else
+    the dates of events dated by a timex."""
+    out: list[list[str]] = [[] for _ in article.sentences]
     starts = [s for s, _ in article.sentences]
 
     def sentence_of(offset: int) -> int | None:
@@ -164,17 +169,15 @@ def sentence_dates(article: TimelineArticle, precisions: Sequence[str]) -> list[
         return None
 
     for timex in sorted(article.timexes, key=lambda t: t.start):
-        if timex.type not in ("DATE", "TIME"):
-            continue
         i = sentence_of(timex.start)
-        value = entry_date(timex.value, precisions)
-        if i is not None and value and out[i] is None:
-            out[i] = value
-    for event in article.events:
+        value = entry_date(timex.value, precisions) if timex.type in ("DATE", "TIME") else None
+        if i is not None and value and value not in out[i]:
+            out[i].append(value)
+    for event in sorted(article.events, key=lambda e: e.start):
         i = sentence_of(event.start)
-        value = entry_date(event.date, precisions)
-        if i is not None and value and out[i] is None and event.timex is not None:
-            out[i] = value
+        value = entry_date(event.date, precisions) if event.timex is not None else None
+        if i is not None and value and not out[i]:
+            out[i].append(value)
     return out
 
 
@@ -207,14 +210,15 @@ def _prepare(articles: Sequence[TimelineArticle], settings: TimelineSettings) ->
     published: dict[str, list[int]] = defaultdict(list)
     for a, article in enumerate(articles):
         pub_day = _day(article.published)
-        for j, ((start, end), date) in enumerate(
+        for j, ((start, end), dates) in enumerate(
             zip(article.sentences, sentence_dates(article, settings.precisions), strict=True)
         ):
             k = len(sentences)
+            date = dates[0] if dates else None
             sentences.append(_Sentence(a, j, start, end, article.text[start:end].strip(), date))
-            if date:
-                mention[date].append(k)
-            elif pub_day and j < settings.lead_sentences:
+            for d in dates if settings.every_date else dates[:1]:
+                mention[d].append(k)
+            if not dates and pub_day and j < settings.lead_sentences:
                 for back in range(settings.publication_days):
                     published[(pub_day - dt.timedelta(days=back)).isoformat()].append(k)
     space = SentenceSpace([s.text for s in sentences])
@@ -242,16 +246,28 @@ def _summary_material(text: str, topic: frozenset[str], settings: TimelineSettin
     return not topic or any(w.lower() in topic for w in _WORD.findall(text))
 
 
+def _next_day(value: str) -> str:
+    if precision_of(value) != "day":
+        return ""
+    return (dt.date.fromisoformat(value) + dt.timedelta(days=1)).isoformat()
+
+
 def rank_dates(story: _Story, settings: TimelineSettings) -> list[tuple[str, float]]:
     """Dates with their scores, best first (ties: the date with more mentions, then earlier)."""
     mention_articles: Counter[str] = Counter()
     later_articles: Counter[str] = Counter()
+    retro_articles: Counter[str] = Counter()
     for date, idx in story.mention.items():
         arts = {story.sentences[i].article for i in idx}
         mention_articles[date] = len(arts)
         last = period(date)[1]
         later_articles[date] = sum(
             1 for a in arts if (p := _day(story.articles[a].published)) is not None and p > last
+        )
+        retro_articles[date] = sum(
+            1
+            for a in arts
+            if (p := _day(story.articles[a].published)) is not None and p > last + dt.timedelta(days=7)
         )
     published_on: Counter[str] = Counter(
         d.isoformat() for a in story.articles if (d := _day(a.published)) is not None
@@ -264,6 +280,8 @@ def rank_dates(story: _Story, settings: TimelineSettings) -> list[tuple[str, flo
             + w["mention_sentences"] * len(story.mention.get(date, ()))
             + w["later_articles"] * later_articles[date]
             + w["published"] * published_on[date]
+            + w["published_next"] * published_on[_next_day(date)]
+            + w["retro_articles"] * retro_articles[date]
         )
         if precision_of(date) != "day":
             score /= settings.coarse_penalty
@@ -288,21 +306,40 @@ def build_timeline(
     story = _prepare(articles, settings)
     chosen_rows: list[int] = []
     entries: list[TimelineEntry] = []
-    n_dates = 0
-    for date, _score in rank_dates(story, settings):
-        if max_dates is not None and n_dates >= max_dates:
-            break
-        first, last = period(date)
-        if window and (first < window[0] or last > window[1]):
-            continue
+    ranked = [
+        (date, score)
+        for date, score in rank_dates(story, settings)
+        if not window or (window[0] <= period(date)[0] and period(date)[1] <= window[1])
+    ]
+    chosen_days: set[dt.date] = set()
+    while ranked and (max_dates is None or len(chosen_days) < max_dates):
+        best = _next_date(ranked, chosen_days, settings.neighbour_penalty)
+        date = ranked.pop(best)[0]
         picked, pool = _summarize_date(story, date, per_date, chosen_rows, settings)
         if not picked:
             continue
-        n_dates += 1
+        chosen_days.add(period(date)[0])
         chosen_rows += picked
         entries += _entries(story, date, picked, pool, settings)
     entries.sort(key=lambda e: (period(e.date)[0], period(e.date)[1], -len(e.spans)))
     return entries
+
+
+def _next_date(ranked: list[tuple[str, float]], chosen: set[dt.date], penalty: float) -> int:
+    """Index of the best date once dates next to chosen ones lose ``penalty`` of their score."""
+    if not penalty or not chosen:
+        return 0
+    one = dt.timedelta(days=1)
+    best, best_score = 0, float("-inf")
+    for i, (date, score) in enumerate(ranked):
+        if score <= best_score:
+            break  # sorted: no later date can do better
+        first, last = period(date)
+        if first - one in chosen or last + one in chosen:
+            score *= 1 - penalty
+        if score > best_score:
+            best, best_score = i, score
+    return best
 
 
 def _summarize_date(

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 
 from storyline.corpus import timelines
 from storyline.corpus.dates import settle_open_years
+from storyline.corpus.edits import replay_rules
 from storyline.corpus.entity_store import EntityStage
 from storyline.corpus.reuse import ReuseIndex
 from storyline.corpus.state import dump_state, load_state
@@ -38,6 +39,7 @@ class CorpusReport:
     reuse_links: int = 0
     dates_settled: int = 0
     timelines_rebuilt: int = 0
+    rules_replayed: int = 0
     touched_stories: set[str] = field(default_factory=set)
 
     def summary(self) -> dict[str, int]:
@@ -49,6 +51,7 @@ class CorpusReport:
             "reuse links": self.reuse_links,
             "dates settled from neighbours": self.dates_settled,
             "timelines rebuilt": self.timelines_rebuilt,
+            "entity corrections replayed": self.rules_replayed,
         }
 
 
@@ -62,6 +65,8 @@ def update_corpus(store: Store) -> dict[str, int]:
                 break
             _process_chunk(store, conn, pending, report)
     with store.corpus_lock() as conn:
+        if report.articles:
+            report.rules_replayed = replay_rules(store, conn)
         report.timelines_rebuilt = timelines.rebuild_stale(conn)
     return report.summary()
 

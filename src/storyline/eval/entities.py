@@ -154,12 +154,14 @@ def evaluate(
             out["gold"]["baseline_same_name"] = conll(key, baseline)["conll"]
             out["gold"]["baseline_singletons"] = conll(key, [[m] for c in key for m in c])["conll"]
         else:
-            response, within = _run_predicted(docs, parsed, book, gold_stories, PREDICTED_LABELS[dataset], scope)
+            response, annotated, within = _run_predicted(
+                docs, parsed, book, gold_stories, PREDICTED_LABELS[dataset], scope
+            )
             out["predicted"] = _figures(key, response)
             out["predicted"]["within_document"] = within
-            matched = {m for c in key for m in c} & {m for c in response for m in c}
-            out["predicted"]["mention_recall"] = len(matched) / max(1, out["gold_mentions"])
-            out["predicted"]["mention_precision"] = len(matched) / max(1, sum(len(c) for c in response))
+            out["predicted"].update(_mention_detection(key, response))
+            out["predicted"]["overlapping_gold"] = _figures(key, annotated)
+            out["predicted"]["overlapping_gold"].update(_mention_detection(key, annotated))
         out[mode]["seconds"] = round(time.perf_counter() - started, 1)
     return out
 
@@ -280,7 +282,9 @@ def _run_predicted(
     gold_stories: bool,
     labels: frozenset[str],
     scope: str = "corpus",
-) -> tuple[list[list[tuple[str, int, int]]], str]:
+) -> tuple[list[list[tuple[str, int, int]]], list[list[tuple[str, int, int]]], str]:
+    """System clusters over predicted mentions: all of them, and only those overlapping a gold
+    named mention (the others lie outside what was annotated, or outside the scored types)."""
     try:
         from storyline.extract.entities import find_entities
 
@@ -290,6 +294,7 @@ def _run_predicted(
         within = "stand-in: spaCy doc.ents grouped by storyline.corpus.registry.group_by_name"
     registries: dict[str, EntityRegistry] = {}
     clusters: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    annotated: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
     for doc, sdoc in zip(docs, parsed, strict=True):
         part = _scope_key(doc, scope)
         registry = registries.setdefault(part, EntityRegistry(book))
@@ -303,8 +308,23 @@ def _run_predicted(
             if m.label not in labels or not _kept(doc, m.start, m.end):
                 continue
             start, end = _trim(doc.text, m.start, m.end)
-            clusters[f"{part}:{m.entity_id}" if m.entity_id else f"{doc.name}:alone:{i}"].append((doc.name, start, end))
-    return list(clusters.values()), within
+            cluster = f"{part}:{m.entity_id}" if m.entity_id else f"{doc.name}:alone:{i}"
+            clusters[cluster].append((doc.name, start, end))
+            if any(g.start < end and start < g.end for g in doc.gold):
+                annotated[cluster].append((doc.name, start, end))
+    return list(clusters.values()), list(annotated.values()), within
+
+
+def _mention_detection(
+    key: list[list[tuple[str, int, int]]], response: list[list[tuple[str, int, int]]]
+) -> dict[str, float]:
+    """Exact-span mention recall and precision of the system's mentions."""
+    gold = {m for c in key for m in c}
+    system = {m for c in response for m in c}
+    return {
+        "mention_recall": len(gold & system) / max(1, len(gold)),
+        "mention_precision": len(gold & system) / max(1, len(system)),
+    }
 
 
 def _context(doc: EvalDocument, gold_stories: bool) -> ArticleContext:

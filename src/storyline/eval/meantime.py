@@ -173,9 +173,9 @@ def read_meantime_document(path: str | Path) -> MeantimeDocument:
     if relations is not None:
         for rel in relations.iter("REFERS_TO"):
             target = rel.find("target")
-            for source in rel.findall("source"):
+            for origin in rel.findall("source"):
                 if target is not None:
-                    refers[source.get("m_id", "")] = target.get("m_id", "")
+                    refers[origin.get("m_id", "")] = target.get("m_id", "")
     for mention in mentions:
         target_id = refers.get(mention.id)
         entity = entities.get(target_id or "")

@@ -67,8 +67,8 @@ def evaluate_mediacloud(path: Path, errors: list[dict[str, Any]] | None = None) 
     """
     path = Path(path)
     gold = json.loads((path / "eval_mediacloud_2020.json").read_text(encoding="utf-8"))
-    tallies = {"ours": Counter(), "htmldate_default": Counter()}
-    stub_tallies = {"ours": Counter(), "htmldate_default": Counter()}
+    tallies: dict[str, Counter[str]] = {"ours": Counter(), "htmldate_default": Counter()}
+    stub_tallies: dict[str, Counter[str]] = {"ours": Counter(), "htmldate_default": Counter()}
     precisions: Counter[str] = Counter()
     skipped = 0
     for url, entry in sorted(gold.items(), key=lambda item: item[1]["file"]):
@@ -103,9 +103,12 @@ def evaluate_mediacloud(path: Path, errors: list[dict[str, Any]] | None = None) 
         },
         "all_dated": {
             "pages": pages + stubs,
-            "ours_accuracy": _ratio(tallies["ours"]["correct"] + stub_tallies["ours"]["correct"], pages + stubs),
+            "ours_accuracy": _ratio(
+                tallies["ours"]["correct"] + stub_tallies["ours"]["correct"], pages + stubs
+            ),
             "htmldate_default_accuracy": _ratio(
-                tallies["htmldate_default"]["correct"] + stub_tallies["htmldate_default"]["correct"], pages + stubs
+                tallies["htmldate_default"]["correct"] + stub_tallies["htmldate_default"]["correct"],
+                pages + stubs,
             ),
         },
         "ours_precisions": dict(sorted(precisions.items())),
@@ -147,7 +150,12 @@ def _ratio(numerator: int, denominator: int) -> float:
 _STORY = re.compile(r"<REUTERS.*?</REUTERS>", re.DOTALL)
 _FIELD = {name: re.compile(rf"<{name}>(.*?)</{name}>", re.DOTALL) for name in ("DATE", "DATELINE", "BODY")}
 _SGML_DATE = re.compile(r"(\d{1,2})-([A-Z]{3})-(\d{4})")
-_MONTHS = {m: i for i, m in enumerate("JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split(), 1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], 1
+    )
+}
 
 
 def evaluate_reuters_datelines(path: Path, limit: int | None = None) -> dict[str, Any]:
@@ -190,7 +198,9 @@ def _count_story(counts: Counter[str], text: str, gold: dt.date) -> None:
             counts["day_month_ok"] += 1
         elif any((d.month, d.day) == (month, day) for d in (gold - dt.timedelta(1), gold + dt.timedelta(1))):
             counts["day_month_near"] += 1
-    estimate = estimate_published(RawDocument(source="reuters", kind="text", raw=b"", text=text), text, dateline)
+    estimate = estimate_published(
+        RawDocument(source="reuters", kind="text", raw=b"", text=text), text, dateline
+    )
     if estimate.value and estimate.value[:4].isdigit():
         counts["year_stated"] += 1
         counts["year_wrong"] += int(estimate.value[:4]) != gold.year
@@ -200,7 +210,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="storyline eval pubdate", description=__doc__.splitlines()[0])
     parser.add_argument("--data", help=f"the {DATASET} folder (default: shared/datasets/{DATASET})")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--errors", action="store_true", help="list the pages ours gets wrong (names and dates)")
+    parser.add_argument(
+        "--errors", action="store_true", help="list the pages ours gets wrong (names and dates)"
+    )
     parser.add_argument("--reuters", action="store_true", help="also check datelines on Reuters-21578")
     parser.add_argument("--reuters-data", help=f"the {REUTERS} folder (default: shared/datasets/{REUTERS})")
     parser.add_argument("--reuters-limit", type=int, help="check only the first N Reuters stories")

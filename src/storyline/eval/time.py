@@ -113,7 +113,7 @@ def evaluate_meantime(folder: Path, use_doc: bool = True, errors: list[str] | No
 def evaluate_pubdate(path: Path | None) -> dict[str, Any] | str:
     """The MediaCloud publication-date figures from ``storyline.eval.pubdate``, if available."""
     try:
-        from storyline.eval.pubdate import evaluate_mediacloud  # type: ignore[import-not-found]
+        from storyline.eval.pubdate import evaluate_mediacloud
     except ImportError:
         return "not available"
     try:

@@ -52,6 +52,7 @@ class _Cluster:
     mentions: list[int] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)
     last_start: int = 0
+    key: str = ""  # comparison key of the name (names.squash)
 
     @property
     def name(self) -> str:
@@ -176,11 +177,12 @@ def _attach(mention: Mention, clusters: list[_Cluster]) -> _Cluster:
     key = names.squash(mention.text)
     match = _find_match(words, key, mention.label, clusters)
     if match is None:
-        match = _Cluster(len(clusters), words=words)
+        match = _Cluster(len(clusters), words=words, key=key)
         clusters.append(match)
     elif len(words) > len(match.words) and mention.label in _PERSON_CONFUSABLE:
         match.words = words
-    partial = names.squash(match.name) != key and match.label_votes.get("PERSON", 0) > 0
+        match.key = key
+    partial = match.key != key and match.label_votes.get("PERSON", 0) > 0
     match.label_votes["PERSON" if partial else mention.label] += 1
     return match
 
@@ -188,7 +190,7 @@ def _attach(mention: Mention, clusters: list[_Cluster]) -> _Cluster:
 def _find_match(words: list[str], key: str, label: str, clusters: list[_Cluster]) -> _Cluster | None:
     by_recency = sorted(clusters, key=lambda c: c.last_start, reverse=True)
     for cluster in by_recency:
-        if names.squash(cluster.name) == key and label in _NAME_LIKE:
+        if cluster.key == key and label in _NAME_LIKE:
             return cluster
     if names.is_acronym(" ".join(words)):
         bare = "".join(words).replace(".", "")

@@ -31,10 +31,12 @@ class CueLexicon:
     object: frozenset[str]
     infinitive: frozenset[str]
     predicative: frozenset[str]
+    light: frozenset[str]
     raising: frozenset[str]
     manner: frozenset[str]
     medium_nouns: frozenset[str]
     content_nouns: frozenset[str]
+    adjectives: frozenset[str]
     according: tuple[str, ...]
     groups: frozenset[str]
     organisations: frozenset[str]
@@ -66,10 +68,12 @@ def lexicon() -> CueLexicon:
         object=frozenset(verbs["object"]),
         infinitive=frozenset(verbs["infinitive"]),
         predicative=frozenset(verbs["predicative"]),
+        light=frozenset(verbs["light"]),
         raising=frozenset(verbs["raising"]),
         manner=frozenset(verbs["manner_of_speech"]),
         medium_nouns=frozenset(raw["nouns"]["medium"]),
         content_nouns=frozenset(raw["nouns"]["content"]),
+        adjectives=frozenset(raw["adjectives"]["attitude"]),
         according=tuple(raw["phrases"]["according"]),
         groups=frozenset(raw["speakers"]["groups"]),
         organisations=frozenset(raw["speakers"]["organisations"]),
@@ -107,10 +111,11 @@ def subject_of(verb: Token) -> Span | None:
             seen += 1
             continue
         if current.dep_ in {"conj", "advcl", "xcomp", "acl", "relcl"} and current.i != current.head.i:
-            if current.dep_ == "relcl":
-                return phrase_of(current.head) if current.head.pos_ in {"NOUN", "PROPN", "PRON"} else None
-            if current.dep_ == "acl" and current.head.pos_ in {"NOUN", "PROPN", "PRON"}:
-                return phrase_of(current.head)
+            if current.dep_ in {"relcl", "acl"}:
+                head = current.head
+                if head.pos_ not in {"NOUN", "PROPN", "PRON"}:
+                    return None
+                return head.doc[head.left_edge.i : head.i + 1]
             current = current.head
             seen += 1
             continue

@@ -19,51 +19,17 @@ are left to the indirect pass, where they make mixed quotes.
 
 from __future__ import annotations
 
-import bisect
-from dataclasses import dataclass
-
 from spacy.tokens import Doc, Span, Token
 
 from storyline.extract.quote_cues import cue_extent, cue_lemma, lexicon, medium_phrase, phrase_of, subject_of
-from storyline.extract.quote_marks import QuotedSpan, paragraphs
+from storyline.extract.quote_index import TextIndex
+from storyline.extract.quote_marks import QuotedSpan
 from storyline.extract.quote_types import Candidate
 
 _SLOT_WINDOW = 14
 _BEFORE_WINDOW = 30
 _MIN_UNCUED_WORDS = 4
-_CONTENT_DEPS = frozenset({"ccomp", "dobj", "xcomp", "parataxis", "advcl", "attr", "oprd", "conj"})
-
-
-@dataclass(slots=True)
-class TextIndex:
-    """Character-to-token and character-to-paragraph lookups for one document."""
-
-    doc: Doc
-    starts: list[int]
-    paras: list[tuple[int, int]]
-    para_starts: list[int]
-
-    @classmethod
-    def build(cls, doc: Doc) -> TextIndex:
-        paras = paragraphs(doc.text)
-        return cls(doc, [t.idx for t in doc], paras, [p[0] for p in paras])
-
-    def token_at_or_after(self, char: int) -> int:
-        """Index of the first token starting at or after ``char`` (``len(doc)`` when none)."""
-        return bisect.bisect_left(self.starts, char)
-
-    def token_before(self, char: int) -> int:
-        """Index of the last token starting before ``char`` (-1 when none)."""
-        return bisect.bisect_left(self.starts, char) - 1
-
-    def paragraph_of(self, char: int) -> int:
-        return max(0, bisect.bisect_right(self.para_starts, char) - 1)
-
-    def paragraph_end(self, char: int) -> int:
-        return self.paras[self.paragraph_of(char)][1] if self.paras else len(self.doc.text)
-
-    def paragraph_start(self, char: int) -> int:
-        return self.paras[self.paragraph_of(char)][0] if self.paras else 0
+_CONTENT_DEPS = frozenset({"ccomp", "dobj", "xcomp", "parataxis"})
 
 
 def word_count(doc: Doc, start: int, end: int) -> int:
@@ -88,7 +54,7 @@ def cue_after(index: TextIndex, quote: QuotedSpan, next_start: int) -> tuple[Tok
     doc = index.doc
     i = index.token_at_or_after(quote.end)
     limit = min(next_start, index.paragraph_end(quote.start))
-    inner_end = doc.text[quote.start : quote.end].rstrip("\"”’' ")
+    inner_end = index.text[quote.start : quote.end].rstrip("\"”’' ")
     slot = inner_end[-1:] in {",", "?", "!", "—", "-", "…"}
     window: list[Token] = []
     while i < len(doc) and len(window) < _SLOT_WINDOW and doc[i].idx < limit:
@@ -173,6 +139,8 @@ def cue_by_parse(index: TextIndex, quote: QuotedSpan) -> Token | None:
     for token in span:
         head = token.head
         if head.i not in inside and token.dep_ in _CONTENT_DEPS and cue_lemma(head) in lex.clause_verbs:
+            if any(t.i not in inside and not t.is_punct for t in token.subtree):
+                return None  # the quotation is part of a larger content: a mixed quote (indirect pass)
             return head
         for child in token.children:
             if child.i not in inside and child.dep_ in {"parataxis", "ccomp"} and _is_cue_verb(child, loose=False):
@@ -188,14 +156,14 @@ def direct_candidates(doc: Doc, quotes: list[QuotedSpan], index: TextIndex) -> l
     last_slot_end = -1  # end of the cue clause after the last cued quotation
     prev_end = 0
     for n, quote in enumerate(quotes):
-        next_start = quotes[n + 1].start if n + 1 < len(quotes) else len(doc.text)
+        next_start = quotes[n + 1].start if n + 1 < len(quotes) else len(index.text)
         words = word_count(doc, quote.start, quote.end)
         note = None if quote.balanced else "unbalanced quotation marks"
         confidence = 0.9 if quote.balanced else 0.6
         candidate: Candidate | None = None
         slot_end = -1
         after = cue_after(index, quote, next_start)
-        if after is not None and not _in_slot(doc, quote, after[0]):
+        if after is not None and not _in_slot(index.text, quote, after[0]):
             before = _cue_before_candidate(index, quote, prev_end, confidence, note)
             if before is not None:
                 after = None
@@ -269,10 +237,10 @@ def colon_source(index: TextIndex, content_start: int) -> tuple[Token, Span] | N
     return doc[colon], tokens
 
 
-def _in_slot(doc: Doc, quote: QuotedSpan, verb: Token) -> bool:
+def _in_slot(text: str, quote: QuotedSpan, verb: Token) -> bool:
     """The quotation ends with a comma, question or exclamation mark: the cue after it is sure."""
-    inner_end = doc.text[quote.start : quote.end].rstrip("\"”’' ")
-    between = doc.text[quote.end : verb.idx]
+    inner_end = text[quote.start : quote.end].rstrip("\"”’' ")
+    between = text[quote.end : verb.idx]
     return inner_end[-1:] in {",", "?", "!", "—", "-", "…"} or between.lstrip()[:1] in {",", "—", "–", "-"}
 
 
@@ -303,7 +271,7 @@ def _cue_sentence_end(index: TextIndex, last: Candidate) -> int:
     """End of the sentence that holds ``last``'s cue, when the cue follows the quotation."""
     if last.verb is None:
         return last.end
-    sentence = last.verb.sent
+    sentence = index.sentence(last.verb.i)
     return max(last.end, sentence.end_char)
 
 
@@ -311,7 +279,7 @@ def _continues(index: TextIndex, last: Candidate, quote: QuotedSpan, slot_end: i
     """An uncued quotation right after the previous one (or its cue sentence), same paragraph."""
     if last.kind != "direct" or index.paragraph_of(quote.start) != index.paragraph_of(last.end - 1):
         return False
-    gap = index.doc.text[last.end : quote.start]
+    gap = index.text[last.end : quote.start]
     if not gap.strip(" ,.;:—–-\n"):
         return True
     if last.cue is None:
@@ -321,7 +289,7 @@ def _continues(index: TextIndex, last: Candidate, quote: QuotedSpan, slot_end: i
     cue_start, cue_end = last.cue_chars(index.doc) or (0, 0)
     if not (last.end <= cue_start < quote.start):
         return False
-    tail = index.doc.text[max(cue_end, slot_end, _cue_sentence_end(index, last)) : quote.start]
+    tail = index.text[max(cue_end, slot_end, _cue_sentence_end(index, last)) : quote.start]
     if not tail.strip(" ,.;:—–-\n"):
         return True
     return _short_link(index, last.end, quote.start)
@@ -332,7 +300,7 @@ def _short_link(index: TextIndex, start: int, end: int) -> bool:
     span = index.doc.char_span(start, end, alignment_mode="expand")
     if span is None or not len(span) or len(span) > 5 or any(t.pos_ in {"VERB", "AUX"} or t.text in {".", "!", "?"} for t in span):
         return False
-    return span[0].sent.start == span[-1].sent.start
+    return index.sentence(span.start).start == index.sentence(span.end - 1).start
 
 
 def _next_paragraph(index: TextIndex, last: Candidate, quote: QuotedSpan) -> bool:
@@ -345,7 +313,7 @@ def _next_paragraph(index: TextIndex, last: Candidate, quote: QuotedSpan) -> boo
     para_end = index.paras[para - 1][1]
     cue_start, cue_end = last.cue_chars(index.doc) or (0, 0)
     rest_from = max(last.end, cue_end, _cue_sentence_end(index, last)) if cue_start >= last.end else last.end
-    return not index.doc.text[rest_from:para_end].strip(" ,.;:—–-\n")
+    return not index.text[rest_from:para_end].strip(" ,.;:—–-\n")
 
 
 def _previous_subject(index: TextIndex, quote: QuotedSpan) -> Span | None:
@@ -354,7 +322,7 @@ def _previous_subject(index: TextIndex, quote: QuotedSpan) -> Span | None:
     i = index.token_before(quote.start)
     if i < 0:
         return None
-    sentence = doc[i].sent
+    sentence = index.sentence(i)
     if sentence.start_char >= quote.start or doc[i].text not in {".", ":"}:
         return None
     root = sentence.root

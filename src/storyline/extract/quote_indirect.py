@@ -19,6 +19,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span, Token
 
 from storyline.extract.quote_cues import cue_extent, cue_lemma, lexicon, medium_phrase, phrase_of, subject_of
+from storyline.extract.quote_index import TextIndex
 from storyline.extract.quote_types import Candidate
 
 _PHRASAL_PREPS = frozenset({"for", "on", "about", "against", "to", "at", "with", "over", "of", "in", "into"})
@@ -80,9 +81,31 @@ def _span_chars(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         start += 1
     while end > start and (doc[end - 1].is_punct and not _is_quote_mark(doc[end - 1]) or doc[end - 1].is_space):
         end -= 1
+    while end > start and doc[end - 1].dep_ == "cc":
+        end -= 1
     if end <= start:
         return None
+    end = _close_quotes(doc, start, end)
     return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+
+
+_OPENING = frozenset("“‘«")
+_CLOSING = frozenset("”’»")
+
+
+def _close_quotes(doc: Doc, start: int, end: int) -> int:
+    """``end`` moved past a closing quotation mark when the content opened one and stops short."""
+    text = doc[start:end].text
+    opened = sum(text.count(c) for c in "“«") - sum(text.count(c) for c in "”»")
+    opened += text.count('"') % 2
+    if opened <= 0:
+        return end
+    for i in range(end, min(end + 3, len(doc))):
+        if doc[i].text in {"”", '"', "»", "''"} or doc[i].tag_ == "''":
+            return i + 1
+        if not doc[i].is_punct:
+            break
+    return end
 
 
 def _is_quote_mark(token: Token) -> bool:
@@ -101,11 +124,20 @@ def _subtree_range(token: Token, exclude: Token | None = None) -> tuple[int, int
 
 
 def _clause_parts(verb: Token, clause: Token) -> list[tuple[int, int]] | None:
-    """Character fragments of a clause complement (both sides of a parenthetical cue)."""
+    """Character fragments of a clause complement, without a trailing participle of saying.
+
+    "said he saw no need, telling reporters ..." stops at "need": the participle is a second
+    attribution of the same speaker.
+    """
     doc = verb.doc
     start, end = clause.left_edge.i, clause.right_edge.i + 1
     if start <= verb.i < end:
         return None
+    for token in doc[clause.i + 1 : end]:
+        if token.tag_ == "VBG" and token.dep_ in {"advcl", "xcomp", "conj", "dep"} and cue_lemma(token) in lexicon().speech:
+            if token.i > clause.i and doc[token.left_edge.i - 1].text == ",":
+                end = min(end, token.left_edge.i)
+                break
     parts = _span_chars(doc, start, end)
     return [parts] if parts else None
 
@@ -163,13 +195,18 @@ def _phrasal(verb: Token) -> tuple[Token, Token] | None:
     return None
 
 
-def indirect_candidates(doc: Doc) -> list[Candidate]:
+def indirect_candidates(doc: Doc, index: TextIndex) -> list[Candidate]:
     """Candidates for reported speech, thoughts and stances in ``doc``."""
     lex = lexicon()
     found: list[Candidate] = []
     for token in doc:
         if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
-            candidate = _according(token)
+            candidate = _according(token, index)
+            if candidate:
+                found.append(candidate)
+            continue
+        if token.pos_ == "ADJ" and token.dep_ == "acomp" and token.lower_ in lex.adjectives:
+            candidate = _adjective_candidate(token)
             if candidate:
                 found.append(candidate)
             continue
@@ -177,12 +214,19 @@ def indirect_candidates(doc: Doc) -> list[Candidate]:
             continue
         lemma = cue_lemma(token)
         candidate = None
+        if lemma == "be":
+            candidate = _copula_candidate(token)
+            if candidate:
+                found.append(candidate)
+            continue
         if lemma in lex.clause_verbs:
             candidate = _clause_candidate(token)
         if candidate is None and lemma in lex.infinitive:
             candidate = _infinitive_candidate(token)
         if candidate is None and lemma in _PHRASAL_VERBS:
             candidate = _phrasal_candidate(token)
+        if candidate is None:
+            candidate = _noun_cue_candidate(token)
         if candidate is None and lemma in lex.object:
             candidate = _object_candidate(token)
         if candidate is not None:
@@ -196,14 +240,16 @@ def _make(verb: Token, parts: list[tuple[int, int]], extra: list[Token], source:
 
 def _clause_candidate(verb: Token) -> Candidate | None:
     medium = medium_phrase(verb)
-    clauses = [c for c in verb.children if c.dep_ == "ccomp" or c.dep_ == "advcl" and _is_question_clause(c)]
+    clauses = [c for c in verb.rights if c.dep_ == "ccomp" or c.dep_ == "advcl" and _is_question_clause(c)]
+    if not clauses and cue_lemma(verb) in lexicon().speech | lexicon().evidence:
+        clauses = [c for c in verb.lefts if c.dep_ == "ccomp"]  # "The deal is dead, Novak said"
     if medium:  # "said in a statement that ...": the parser hangs the clause on "statement"
         clauses += [c for c in medium[-1].children if c.dep_ in {"acl", "relcl", "ccomp"} and _has_that(c)]
     for child in clauses:
         parts = _clause_parts(verb, child)
         if parts:
             return _make(verb, parts, medium, subject_of(verb), 0.7)
-    if verb.dep_ in {"parataxis", "ccomp"} and verb.head.i < verb.i and cue_lemma(verb) in lexicon().speech:
+    if verb.dep_ in {"parataxis", "ccomp"} and cue_lemma(verb) in lexicon().clause_verbs:
         if any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children):
             parts = _parenthetical_parts(verb)
             if parts:
@@ -250,12 +296,22 @@ def _phrasal_candidate(verb: Token) -> Candidate | None:
     return _make(verb, [content], extra, subject_of(verb), 0.5)
 
 
+_OBJECT_FOLLOWERS = frozenset({"prep", "npadvmod", "oprd", "xcomp", "dative", "acomp", "advmod", "ccomp"})
+
+
 def _object_candidate(verb: Token) -> Candidate | None:
+    """The object of a stance verb with what follows it in the verb phrase ("him as a liar")."""
     obj = _object(verb)
     if obj is None:
         return None
     doc = verb.doc
     start, end = _subtree_range(obj)
+    for child in verb.rights:
+        if child.i <= obj.i:
+            continue
+        if child.dep_ not in _OBJECT_FOLLOWERS or doc[child.left_edge.i - 1].text in {",", ";", "—", "("}:
+            break
+        end = max(end, child.right_edge.i + 1)
     if cue_lemma(verb) in lexicon().predicative:
         for child in verb.rights:
             if child.dep_ in {"oprd", "xcomp", "ccomp", "acomp"} and child.i > obj.i:
@@ -268,7 +324,88 @@ def _object_candidate(verb: Token) -> Candidate | None:
     return _make(verb, [content], [], subject_of(verb), 0.45)
 
 
-def _according(according: Token) -> Candidate | None:
+def _clause_or_object(head: Token, preps: frozenset[str]) -> tuple[Token, Token | None] | None:
+    """A that-clause (or question clause) of ``head``, else the object of one of ``preps``.
+
+    Returns (content head, preposition or None).
+    """
+    for child in head.rights:
+        if child.dep_ in {"ccomp", "acl", "advcl"} and (_has_that(child) or _is_question_clause(child) or child.dep_ == "ccomp"):
+            return child, None
+    for child in head.rights:
+        if child.dep_ == "prep" and child.lower_ in preps:
+            objects = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
+            if objects:
+                return objects[0], child
+    for child in head.rights:
+        if child.dep_ == "xcomp" and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
+            return child, None
+    return None
+
+
+_ATTITUDE_PREPS = frozenset({"of", "about", "on", "with", "over", "that", "toward", "towards", "to", "for", "in"})
+_NOUN_PREPS = frozenset({"of", "about", "on", "for", "against", "over", "to", "with", "toward", "towards"})
+
+
+def _adjective_candidate(adjective: Token) -> Candidate | None:
+    """"is confident that ...", "were critical of the deal": the copula's subject is the source."""
+    verb = adjective.head
+    found = _clause_or_object(adjective, _ATTITUDE_PREPS)
+    if found is None:
+        return None
+    content_head, prep = found
+    doc = adjective.doc
+    start, end = _subtree_range(content_head)
+    if content_head.dep_ == "xcomp":
+        start = min([start] + [c.i for c in content_head.children if c.dep_ == "aux" and c.lower_ == "to"])
+    content = _span_chars(doc, start, end)
+    if content is None:
+        return None
+    extra = [adjective] + ([prep] if prep is not None else [])
+    return Candidate([content], "indirect", cue_extent(verb, extra), verb, subject_of(verb), 0.5)
+
+
+def _copula_candidate(verb: Token) -> Candidate | None:
+    """"The message was: ...", "One view is that ...": a content noun as subject of "be"."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.lemma_.lower() not in lexicon().content_nouns or subject.i > verb.i:
+        return None
+    complement = next((c for c in verb.rights if c.dep_ in {"ccomp", "attr", "acomp"}), None)
+    if complement is None:
+        return None
+    doc = verb.doc
+    content = _span_chars(doc, complement.left_edge.i, complement.right_edge.i + 1)
+    if content is None:
+        return None
+    owner = next((c for c in subject.children if c.dep_ == "poss"), None)
+    modifiers = [c for c in subject.lefts if c.dep_ in {"amod", "compound", "det", "nummod"}]
+    first = min([subject.i] + [m.i for m in modifiers])
+    cue = (first, verb.i + 1)
+    source = phrase_of(owner) if owner is not None else None
+    return Candidate([content], "indirect", cue, verb, source, 0.45)
+
+
+def _noun_cue_candidate(verb: Token) -> Candidate | None:
+    """"made the case that ...", "expressed support for X": a content noun as the verb's object."""
+    if cue_lemma(verb) not in lexicon().light:
+        return None
+    noun = next((c for c in verb.rights if c.dep_ == "dobj" and c.lemma_.lower() in lexicon().content_nouns), None)
+    if noun is None:
+        return None
+    found = _clause_or_object(noun, _NOUN_PREPS)
+    if found is None:
+        return None
+    content_head, prep = found
+    doc = verb.doc
+    start, end = _subtree_range(content_head)
+    content = _span_chars(doc, start, end)
+    if content is None:
+        return None
+    extra = [noun] + ([prep] if prep is not None else [])
+    return Candidate([content], "indirect", cue_extent(verb, extra), verb, subject_of(verb), 0.5)
+
+
+def _according(according: Token, index: TextIndex) -> Candidate | None:
     """"According to X, CLAUSE" / "CLAUSE, according to X": X is the source."""
     doc = according.doc
     to = doc[according.i + 1]
@@ -282,7 +419,7 @@ def _according(according: Token) -> Candidate | None:
     clause = head
     while clause.dep_ not in {"ROOT", "ccomp", "conj", "advcl", "relcl"} and clause.head is not clause:
         clause = clause.head
-    sentence = according.sent
+    sentence = index.sentence(according.i)
     start, end = clause.left_edge.i, clause.right_edge.i + 1
     start, end = max(start, sentence.start), min(end, sentence.end)
     pp_start, pp_end = according.i, max(according.right_edge.i, source.end - 1) + 1
@@ -309,8 +446,10 @@ def colon_line_candidates(doc: Doc, paragraphs: list[tuple[int, int]], colon_sou
         if found_source is None:
             continue
         content = _span_chars(doc, colon.i + 1, span.end)
-        if content is None or len(doc.text[content[0] : content[1]].split()) < 3:
+        if content is None or len(doc[colon.i + 1 : span.end]) < 3:
             continue
         mark, source = found_source
+        if not any(t.ent_type_ == "PERSON" for t in source):
+            continue
         found.append(Candidate([content], "indirect", (mark.i, mark.i + 1), mark, source, 0.6))
     return found

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from storyline.extract.quote_direct import TextIndex, colon_source, direct_candidates
+from storyline.extract.quote_direct import colon_source, direct_candidates
+from storyline.extract.quote_index import TextIndex
 from storyline.extract.quote_indirect import colon_line_candidates, indirect_candidates
 from storyline.extract.quote_marks import find_quoted_spans
 from storyline.extract.quote_types import Candidate, merge_parts
@@ -31,13 +32,13 @@ def extract_quotes(doc: Doc, mentions: list[Mention], entities: list[LocalEntity
     if not len(doc):
         return []
     index = TextIndex.build(doc)
-    quoted = find_quoted_spans(doc.text)
+    quoted = find_quoted_spans(index.text)
     direct = direct_candidates(doc, quoted, index)
-    indirect = indirect_candidates(doc)
+    indirect = indirect_candidates(doc, index)
     indirect += colon_line_candidates(doc, index.paras, lambda start: colon_source(index, start))
     accepted = make_univocal(doc, direct, indirect, [(q.start, q.end) for q in quoted])
     accepted = join_uncued_paragraphs(index, accepted)
-    resolver = SpeakerResolver(doc, mentions, entities, quoted=[(q.start, q.end) for q in quoted])
+    resolver = SpeakerResolver(doc, mentions, entities, quoted=[(q.start, q.end) for q in quoted], index=index)
     return _to_quotes(doc, accepted, resolver)
 
 
@@ -62,8 +63,8 @@ def _ends_previous_paragraph(index: TextIndex, previous: Candidate, candidate: C
     para_end = index.paras[para - 1][1]
     rest_from = previous.end
     if previous.verb is not None and previous.verb.idx >= previous.end:
-        rest_from = max(rest_from, previous.verb.sent.end_char)
-    return not index.doc.text[rest_from:para_end].strip(" ,.;:—–-\n\"”’'")
+        rest_from = max(rest_from, index.sentence(previous.verb.i).end_char)
+    return not index.text[rest_from:para_end].strip(" ,.;:—–-\n\"”’'")
 
 
 def make_univocal(
@@ -90,15 +91,15 @@ def make_univocal(
     return sorted(accepted, key=lambda c: c.start)
 
 
-def _chars(doc: Doc, candidate: Candidate) -> set[int]:
-    """Characters of a candidate's cue and source (the words that name and introduce it)."""
-    chars: set[int] = set()
+def _named_by(doc: Doc, candidate: Candidate) -> list[tuple[int, int]]:
+    """Character spans of a candidate's cue and source (the words that introduce it)."""
+    spans = []
     cue = candidate.cue_chars(doc)
     if cue:
-        chars.update(range(*cue))
+        spans.append(cue)
     if candidate.source is not None:
-        chars.update(range(candidate.source.start_char, candidate.source.end_char))
-    return chars
+        spans.append((candidate.source.start_char, candidate.source.end_char))
+    return spans
 
 
 def _overlaps(a: Candidate, b: Candidate) -> bool:
@@ -149,16 +150,19 @@ def _absorbs(doc: Doc, candidate: Candidate, accepted: list[Candidate]) -> list[
             return None
         if cue is not None and other.covers(cue[0]):
             return None
-        if other.cue is not None and any(candidate.covers(c) for c in _chars(doc, other)):
+        if other.cue is not None and any(
+            s < e2 and s2 < e for s, e in candidate.parts for s2, e2 in _named_by(doc, other)
+        ):
             return None
     return absorbed
 
 
 def _to_quotes(doc: Doc, candidates: list[Candidate], resolver: SpeakerResolver) -> list[Quote]:
     quotes: list[Quote] = []
+    text = doc.text
     speakers: dict[int, object] = {}
     for candidate in candidates:
-        parts = merge_parts(candidate.parts, doc.text)
+        parts = merge_parts(candidate.parts, text)
         start, end = parts[0][0], parts[-1][1]
         if candidate.inherited is not None and id(candidate.inherited) in speakers:
             speaker = resolver.inherit(speakers[id(candidate.inherited)])  # type: ignore[arg-type]
@@ -175,9 +179,9 @@ def _to_quotes(doc: Doc, candidates: list[Candidate], resolver: SpeakerResolver)
             Quote(
                 start=start,
                 end=end,
-                text=doc.text[start:end],
+                text=text[start:end],
                 kind=candidate.kind,
-                cue=doc.text[cue[0] : cue[1]] if cue else None,
+                cue=text[cue[0] : cue[1]] if cue else None,
                 cue_start=cue[0] if cue else None,
                 cue_end=cue[1] if cue else None,
                 speaker=speaker,

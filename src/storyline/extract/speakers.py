@@ -26,6 +26,7 @@ from spacy.tokens import Doc, Span, Token
 
 from storyline.extract import names
 from storyline.extract.quote_cues import lexicon
+from storyline.extract.quote_index import TextIndex
 from storyline.model import LocalEntity, Mention, Speaker
 
 _PERSON_WINDOW_SENTENCES = 15
@@ -46,6 +47,7 @@ class SpeakerResolver:
     by_cluster: dict[int, LocalEntity] = field(default_factory=dict)
     last_speaker: Speaker | None = None
     quoted: list[tuple[int, int]] = field(default_factory=list)  # quotation spans (their words rarely name the speaker)
+    index: TextIndex | None = None
 
     def __post_init__(self) -> None:
         self.mentions = sorted(self.mentions, key=lambda m: m.start)
@@ -185,11 +187,13 @@ class SpeakerResolver:
         token = doc.char_span(before, before + 1, alignment_mode="expand")
         if token is None:
             return []
-        sentences = [token[0].sent]
+        index = self.index or TextIndex.build(doc)
+        self.index = index
+        sentences = [index.sentence(token[0].i)]
         while len(sentences) < _PERSON_WINDOW_SENTENCES and sentences[-1].start > 0:
             if before - sentences[-1].start_char > _PERSON_WINDOW_CHARS:
                 break
-            sentences.append(doc[sentences[-1].start - 1].sent)
+            sentences.append(index.sentence(sentences[-1].start - 1))
         scored: dict[int, float] = {}
         for distance, sent in enumerate(sentences):
             for mention in self._mentions_in(sent.start_char, min(sent.end_char, before)):

@@ -3,7 +3,7 @@
 - Encoding: a byte-order mark, the HTTP ``Content-Type`` header when the bytes start with an HTTP
   response head, ``<meta charset>``, then UTF-8, then charset-normalizer's guess.
 - Body: ``trafilatura.bare_extraction`` without comments, favouring precision (its default settings when
-  that finds no text); one paragraph per line.
+  that finds fewer than ``MIN_WORDS`` words); one paragraph per line.
 - Dates: ``html_date`` is htmldate's full reading (markup, then text heuristics) and ``metadata_date``
   its reading of the page's date markup only (``extensive_search=False``); both with
   ``original_date=True``, which is the best setting on the MediaCloud pages (see docs/dates.md).
@@ -57,15 +57,14 @@ def read_html(raw: bytes, source: str, url: str | None = None) -> RawDocument:
         raise IngestError(source, f"not HTML: Content-Type {content_type}")
     if not body.strip():
         raise IngestError(source, "not HTML: empty input")
-    if looks_binary(body):
+    utf16 = body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if looks_binary(body) and not utf16:
         raise IngestError(source, "not HTML: binary data")
     page, encoding = decode_html(body, header_charset)
     if not _MARKUP.search(page[:200_000]):
         raise IngestError(source, "not HTML: no HTML markup found")
     document = _extract(page, source, url)
     text = _paragraph_lines(document.get("text") or "")
-    if len(re.findall(r"\w+", text)) < MIN_WORDS:
-        raise IngestError(source, NO_TEXT)
     page_url = url or document.get("url")
     sitename = document.get("sitename")
     return RawDocument(
@@ -110,10 +109,14 @@ def split_http_head(raw: bytes) -> tuple[bytes, str | None, str | None]:
 
 def decode_html(body: bytes, header_charset: str | None = None) -> tuple[str, str]:
     """Decode page bytes; return ``(text, encoding)``. Never fails: the last resort replaces bad bytes."""
-    for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, name in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if body.startswith(bom):
             try:
-                return body.decode(name), name
+                return body.decode(name), name.removesuffix("-sig")
             except UnicodeDecodeError:
                 break
     declared = [header_charset] if header_charset else []
@@ -154,8 +157,7 @@ def _codec(name: str) -> str | None:
 
 
 def _extract(page: str, source: str, url: str | None) -> dict[str, Any]:
-    """trafilatura favouring precision (less boilerplate); its default settings when that finds no text."""
-    document: dict[str, Any] | None = None
+    """trafilatura favouring precision (less boilerplate); its default settings when that finds too little."""
     for favor_precision in (True, False):
         try:
             found = trafilatura.bare_extraction(
@@ -171,11 +173,13 @@ def _extract(page: str, source: str, url: str | None) -> dict[str, Any]:
             raise IngestError(source, f"HTML extraction failed: {type(error).__name__}: {error}") from error
         if found is not None:
             document = found.as_dict() if hasattr(found, "as_dict") else dict(found)
-            if (document.get("text") or "").strip():
+            if _word_count(document.get("text")) >= MIN_WORDS:
                 return document
-    if document is None:
-        raise IngestError(source, NO_TEXT)
-    return document
+    raise IngestError(source, NO_TEXT)
+
+
+def _word_count(text: str | None) -> int:
+    return len(re.findall(r"\w+", text or ""))
 
 
 def _paragraph_lines(text: str) -> str:

@@ -348,7 +348,32 @@ def extent_bars(stories: list[dict[str, Any]], width: int = 160) -> dict[str, di
 # ---- timeline ----------------------------------------------------------------------------------
 
 TIMELINE_WIDTH = 960
-LANE_TOP, LANE_HEIGHT, MAX_LANES, CHAR_WIDTH = 44, 24, 14, 7
+LANE_TOP, LANE_HEIGHT, MAX_LANES, CHAR_WIDTH = 44, 24, 12, 7
+
+
+def assign_lane(
+    lane_ends: list[float], labelled: tuple[float, float], dot: tuple[float, float]
+) -> tuple[int, bool]:
+    """The lane for an entry, and whether its label fits: ``lane_ends`` holds where each lane is taken up to.
+
+    The entry takes the first lane free for its dot and label, or a new lane while fewer than
+    ``MAX_LANES`` exist; failing that, the first lane free for the dot alone (label hidden, the tooltip
+    remains), or else an overflow row below the others.
+    """
+    for lane, end in enumerate(lane_ends[:MAX_LANES]):
+        if end < labelled[0]:
+            lane_ends[lane] = labelled[1]
+            return lane, True
+    if len(lane_ends) < MAX_LANES:
+        lane_ends.append(labelled[1])
+        return len(lane_ends) - 1, True
+    lane = next((i for i, end in enumerate(lane_ends[:MAX_LANES]) if end < dot[0]), None)
+    if lane is None:  # one overflow row of bare dots, which may overlap
+        lane = MAX_LANES
+        lane_ends[MAX_LANES:] = [max([*lane_ends[MAX_LANES:], dot[1]])]
+    else:
+        lane_ends[lane] = dot[1]
+    return lane, False
 
 
 def timeline_layout(entries: list[dict[str, Any]], width: int = TIMELINE_WIDTH) -> dict[str, Any]:
@@ -387,13 +412,7 @@ def timeline_layout(entries: list[dict[str, Any]], width: int = TIMELINE_WIDTH) 
         left, right = (
             (x - 9 - text_width, max(x2, x + 6)) if flipped else (x - 6, max(x2, x + 9) + text_width)
         )
-        lane = next((i for i, end_x in enumerate(lane_ends) if end_x < left), None)
-        if lane is None and len(lane_ends) < MAX_LANES:
-            lane_ends.append(right)
-            lane = len(lane_ends) - 1
-        elif lane is None:
-            lane = min(range(len(lane_ends)), key=lane_ends.__getitem__)
-        lane_ends[lane] = right
+        lane, labelled = assign_lane(lane_ends, (left, right), (x - 6, max(x2, x + 6)))
         drawn.append(
             {
                 **entry,
@@ -404,8 +423,9 @@ def timeline_layout(entries: list[dict[str, Any]], width: int = TIMELINE_WIDTH) 
                 "y": LANE_TOP + lane * LANE_HEIGHT,
                 "label": label,
                 "ranged": end - start > 1,
-                "text_x": round(x - 9 if flipped else x + 9, 1),
+                "text_x": round(x - 9 if flipped else max(x2 + 4, x + 9), 1),
                 "anchor": "end" if flipped else "start",
+                "labelled": labelled,
             }
         )
     lanes = max(len(lane_ends), 1)

@@ -68,8 +68,14 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
-        """A connection inside one transaction: committed on success, rolled back on error."""
+        """A connection inside one transaction: committed on success, rolled back on error.
+
+        On PostgreSQL the transaction holds an advisory lock: concurrent ingests into one
+        database write one batch at a time, each seeing the articles the others committed.
+        """
         with self.engine.begin() as conn:
+            if self.dialect == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(727002)"))
             yield conn
 
     @contextmanager

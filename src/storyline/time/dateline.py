@@ -57,7 +57,9 @@ def _rules() -> _Rules:
 
 
 _AGENCY = re.compile(rf"[ \t]*(?:\((?P<paren>{_AGENCY_BODY})\)|/(?P<slash>{_AGENCY_BODY})/)")
-_TERMINATOR = re.compile(rf"[ \t]*(?:[.:][ \t]*)?(?P<dash>{_DASH})(?=[ \t]|\w|$)|[ \t]*[.:,;]|[ \t]*$", re.MULTILINE)
+_TERMINATOR = re.compile(
+    rf"[ \t]*(?:[.:][ \t]*)?(?P<dash>{_DASH})(?=[ \t]|\w|$)|[ \t]*[.:,;]|[ \t]*$", re.MULTILINE
+)
 _DATE_SEPARATOR = re.compile(r",[ \t]*|(?<=\.)[ \t]+")  # "RICHMOND, Va. Feb 26 -" has no comma
 _LEAD_AGENCY = re.compile(rf"\((?P<paren>{_AGENCY_BODY})\)[ \t]*(?:{_DASH}[ \t]*)?(?=\w)")
 
@@ -91,7 +93,9 @@ def _dateline_at(text: str, pos: int, rules: _Rules) -> Dateline | None:
     lead = _LEAD_AGENCY.match(text, pos)
     if lead and _agency_ok(lead.group("paren"), upper_place=False, rules=rules):
         end = lead.end()
-        return Dateline(None, None, text[pos:end].rstrip(), pos, pos + len(text[pos:end].rstrip()), lead["paren"])
+        return Dateline(
+            None, None, text[pos:end].rstrip(), pos, pos + len(text[pos:end].rstrip()), lead["paren"]
+        )
     match = rules.place.match(text, pos)
     if match is None:
         return None

@@ -15,6 +15,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
@@ -29,7 +30,7 @@ _OWN_TIMEX, _SHARED_TIMEX, _DCT_DEFAULT, _UNDATED = 0.8, 0.6, 0.3, 0.1
 
 
 @lru_cache(maxsize=1)
-def _table() -> dict:  # type: ignore[type-arg]
+def _table() -> dict[str, Any]:
     raw = resources.files("storyline.data").joinpath("timex_events.toml").read_bytes()
     return tomllib.loads(raw.decode("utf-8"))
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from storyline.model import Dateline, DateEstimate, Evidence, RawDocument, RemovedLine, Timex, precision_of
+from storyline.model import DateEstimate, Dateline, Evidence, RawDocument, RemovedLine, Timex, precision_of
 from storyline.time.pubdate_calendar import (
     first_day,
     last_day,
@@ -148,8 +148,10 @@ def _anchor_year_before(anchor: Signal, reference: Signal) -> tuple[int, int] | 
     """The latest year whose anchor day falls on or before the reference date (within a year)."""
     _, month, day = anchor.parts
     ref_year, ref_month, ref_day = reference.parts
-    ref_date = to_date(ref_year, ref_month, ref_day) if ref_year is not None else None
-    if month is None or day is None or ref_date is None or ref_day is None:
+    if month is None or day is None or ref_year is None or ref_day is None:
+        return None
+    ref_date = to_date(ref_year, ref_month, ref_day)
+    if ref_date is None:
         return None
     for year in (ref_year, ref_year - 1):
         if valid_day(year, month, day) and dt.date(year, month, day) <= ref_date:
@@ -157,13 +159,17 @@ def _anchor_year_before(anchor: Signal, reference: Signal) -> tuple[int, int] | 
     return None
 
 
-def _latest_named_year(mentions: list[YearMention], bound: tuple[dt.date, Signal] | None) -> YearMention | None:
+def _latest_named_year(
+    mentions: list[YearMention], bound: tuple[dt.date, Signal] | None
+) -> YearMention | None:
     limit = bound[0].year if bound else 9999
     usable = [m for m in mentions if not m.future and m.year <= limit]
     return max(usable, key=lambda m: (m.year, -(m.start or 0))) if usable else None
 
 
-def _score(candidate: Signal, accepted: list[Signal], anchor: Signal | None, signals: Signals, latest: int | None) -> float:
+def _score(
+    candidate: Signal, accepted: list[Signal], anchor: Signal | None, signals: Signals, latest: int | None
+) -> float:
     cfg = _config()
     score = 0.0
     for other in accepted:
@@ -196,31 +202,12 @@ def _from_dated(
     bound: tuple[dt.date, Signal] | None,
     rejected: list[Evidence],
 ) -> DateEstimate:
+    """The best-supported dated signal; a dateline's day replaces its day when close (or a re-post)."""
     cfg = _config()
     latest_mention = _latest_named_year(signals.mentions, bound)
     latest = latest_mention.year if latest_mention else None
-    best = max(
-        accepted,
-        key=lambda c: (_score(c, accepted, anchor, signals, latest), _weight(c), c.parts[2] is not None),
-    )
-    if best.parts[2] is None:  # a month; take a day inside it when one is given
-        days = [c for c in accepted if c.parts[2] is not None and _relation(c, best) == "near"]
-        best = max(days, key=_weight) if days else best
-    best = _prefer_text_day(best, accepted)
-    value = best.value
-    shifted = False
-    anchor_exact = False
-    far = False
-    if anchor is not None:
-        found = _anchor_year(anchor, best)
-        if found is not None and abs(found[1]) > cfg.agreement["anchor_days"]:
-            found = _anchor_year_before(anchor, best)  # the dated signal may be a later re-post or update
-            far = found is not None
-        if found is not None:
-            _, month, day = anchor.parts
-            value = timex(found[0], month, day)
-            anchor_exact = found[1] == 0
-            shifted = not anchor_exact and best.parts[2] is not None
+    best = _pick(accepted, anchor, signals, latest)
+    value, shift = _anchored_value(anchor, best)
     exact = [c for c in accepted if c.value == value]
     near = [c for c in accepted if c.value != value and _relation(c, value) == "near"]
     conflicts = [
@@ -228,25 +215,64 @@ def _from_dated(
         for c in accepted
         if c not in exact and c not in near and _weight(c) >= cfg.confidence["conflict_min_weight"]
     ]
-    weights = [_weight(c) for c in exact] + ([cfg.weights["partial"]] if anchor is not None and value_matches(anchor, value) else [])
+    anchored = anchor is not None and _matches_anchor(anchor, value)
+    weights = [_weight(c) for c in exact] + ([cfg.weights["partial"]] if anchored else [])
     base = max(weights) if weights else cfg.weights["partial"] - cfg.confidence["dateline_shift_penalty"]
-    confidence = base + cfg.confidence["agree_bonus"] * (len(weights) - 1 if weights else 0)
+    confidence = base + cfg.confidence["agree_bonus"] * max(0, len(weights) - 1)
     confidence += cfg.confidence["near_bonus"] * len(near)
     confidence -= cfg.confidence["conflict_penalty"] * len(conflicts)
-    if shifted:
-        confidence -= cfg.confidence["dateline_shift_penalty"] * (3 if far else 1)
-    if rejected:
-        confidence -= cfg.confidence["rejected_penalty"]
+    confidence -= cfg.confidence["dateline_shift_penalty"] * (shift or (anchor is not None and not anchored))
+    confidence -= cfg.confidence["rejected_penalty"] if rejected else 0.0
     year = parse_timex(value)[0]
     if latest is not None and year is not None and year + 1 < latest:
         confidence -= cfg.agreement["stale_year_penalty"]
     evidence = [c.evidence() for c in exact] + [c.evidence("within a day") for c in near]
     if anchor is not None:
-        evidence.append(anchor.evidence(None if value_matches(anchor, value) else "its day is not taken"))
-    confidence += _weekday_adjust(value, signals, evidence)
+        evidence.append(anchor.evidence(None if anchored else "its day is not taken"))
+    confidence += _weekday_adjust(_dateline_day(anchor, value), signals, evidence)
     evidence += [y.evidence() for y in signals.years if y.parts[0] == year]
     evidence += [c.evidence("disagrees") for c in conflicts] + rejected + _bound_evidence(bound)
     return _estimate(value, confidence, evidence)
+
+
+def _pick(accepted: list[Signal], anchor: Signal | None, signals: Signals, latest: int | None) -> Signal:
+    """The dated signal with the most support; a day rather than its month; a stated day over markup."""
+    best = max(
+        accepted,
+        key=lambda c: (_score(c, accepted, anchor, signals, latest), _weight(c), c.parts[2] is not None),
+    )
+    if best.parts[2] is None:  # a month; take a day inside it when one is given
+        days = [c for c in accepted if c.parts[2] is not None and _relation(c, best) == "near"]
+        best = max(days, key=_weight) if days else best
+    return _prefer_text_day(best, accepted)
+
+
+_PUBLICATION_ROLES = ("date-line", "bare-date-line", "dateline")
+
+
+def _anchored_value(anchor: Signal | None, best: Signal) -> tuple[str, int]:
+    """The value to state and how far it moved from the dated signals (0 none, 1 near, 3 a re-post).
+
+    The dateline's day refines a month, and replaces a markup or headline day one day off (time
+    zones) or far later (a re-post); a publication line stating another day wins: the dateline's day
+    is then the filing or event day.
+    """
+    if anchor is None or best.role in _PUBLICATION_ROLES:
+        return best.value, 0
+    cfg = _config()
+    found = _anchor_year(anchor, best)
+    if found is None:
+        return best.value, 0
+    far = abs(found[1]) > cfg.agreement["anchor_days"]
+    if far:
+        found = _anchor_year_before(anchor, best)  # the dated signal may be a later re-post or update
+    elif best.parts[2] is not None and abs(found[1]) > cfg.agreement["near_days"]:
+        return best.value, 0
+    if found is None:
+        return best.value, 0
+    _, month, day = anchor.parts
+    moved = found[1] != 0 and best.parts[2] is not None
+    return timex(found[0], month, day), (3 if far else 1) if moved else 0
 
 
 _MARKUP_ROLES = ("metadata", "htmldate")
@@ -272,11 +298,20 @@ def _prefer_text_day(best: Signal, accepted: list[Signal]) -> Signal:
     return max(stated, key=_weight) if stated else best
 
 
-def value_matches(anchor: Signal, value: str) -> bool:
+def _matches_anchor(anchor: Signal, value: str) -> bool:
     """True when a full value has the anchor's month and day."""
     _, month, day = anchor.parts
     _, v_month, v_day = parse_timex(value)
     return (month, day) == (v_month, v_day)
+
+
+def _dateline_day(anchor: Signal | None, value: str) -> str:
+    """The day the weekday constraint speaks of: the dateline's day in the chosen year."""
+    year = parse_timex(value)[0]
+    if anchor is None or year is None:
+        return value
+    _, month, day = anchor.parts
+    return timex(year, month, day) if month and day and valid_day(year, month, day) else value
 
 
 def _weekday_adjust(value: str, signals: Signals, evidence: list[Evidence]) -> float:
@@ -315,23 +350,28 @@ def _from_anchor(
             return False
         return bound is None or dt.date(year, month, day) <= bound[0]
 
-    anniversary = {s.parts[0] for s in signals.years}
-    if len(anniversary) == 1 and fits(year := anniversary.pop()):
-        evidence += [s.evidence() for s in signals.years]
-        return _estimate(timex(year, month, day), cfg.confidence["year_from_anniversary"], evidence)
+    window: set[int] | None = None
     named = [m for m in signals.mentions if not m.future and bound is not None and m.year <= bound[0].year]
-    if named and bound is not None:
-        latest = max(named, key=lambda m: m.year)
-        allowed = [y for y in range(latest.year, bound[0].year + 1) if fits(y)]
-        if len(allowed) == 1:
-            year = allowed[0]
-            evidence.append(Evidence("year-mention", latest.text, timex(latest.year), latest.start, latest.end))
-            key = "year_from_weekday" if weekday is not None else "year_from_window"
-            return _estimate(timex(year, month, day), cfg.confidence[key], evidence)
+    latest = max(named, key=lambda m: m.year) if named and bound is not None else None
+    if latest is not None and bound is not None:
+        window = {y for y in range(latest.year, bound[0].year + 1) if fits(y)}
+        evidence.append(Evidence("year-mention", latest.text, timex(latest.year), latest.start, latest.end))
+    anniversary = {y for s in signals.years if fits(y := s.parts[0])}
+    if anniversary:
+        pool = anniversary & window if window and anniversary & window else anniversary
+        if len(pool) == 1:
+            year = pool.pop()
+            evidence += [s.evidence() for s in signals.years if s.parts[0] == year]
+            return _estimate(timex(year, month, day), cfg.confidence["year_from_anniversary"], evidence)
+    if window is not None and len(window) == 1:
+        key = "year_from_weekday" if weekday is not None else "year_from_window"
+        return _estimate(timex(window.pop(), month, day), cfg.confidence[key], evidence)
     return _estimate(timex(None, month, day), cfg.confidence["day_without_year"], evidence)
 
 
-def _from_years(signals: Signals, bound: tuple[dt.date, Signal] | None, rejected: list[Evidence]) -> DateEstimate:
+def _from_years(
+    signals: Signals, bound: tuple[dt.date, Signal] | None, rejected: list[Evidence]
+) -> DateEstimate:
     years = {s.parts[0] for s in signals.years}
     if len(years) == 1:
         year = years.pop()
@@ -354,7 +394,12 @@ _BOUND_KINDS = ("crawl-bound", "render-bound", "update-bound")
 
 
 def refine_with_neighbours(estimate: DateEstimate, neighbours: list[DateEstimate]) -> DateEstimate:
-    """Give an undated-year estimate (``XXXX-03-03``) the year its dated neighbours agree on, else keep it."""
+    """Give an undated-year estimate (``XXXX-03-03``) the year its dated neighbours agree on, else keep it.
+
+    Each neighbour points to the year that puts the day closest to its own date; neighbours farther than
+    ``window_days`` point nowhere. The year is taken when those that point agree and are at least half of
+    the dated neighbours; the weekday and upper bound recorded in the evidence must hold.
+    """
     year, month, day = parse_timex(estimate.value)
     if year is not None or month is None:
         return estimate
@@ -373,31 +418,31 @@ def refine_with_neighbours(estimate: DateEstimate, neighbours: list[DateEstimate
             return False
         return bound is None or first_day(candidate, month, day) <= bound
 
-    choices: set[int] = set()
-    for _, (n_year, n_month, n_day) in dated:
-        assert n_year is not None
-        reference = to_date(n_year, n_month, n_day)
+    close: list[tuple[DateEstimate, int]] = []  # neighbours within the window, with the year they point to
+    for neighbour, (n_year, n_month, n_day) in dated:
+        reference = to_date(n_year, n_month, n_day) if n_year is not None else None
+        if reference is None:
+            continue
         options = [
             (abs((d - reference).days), y)
-            for y in range(n_year - 1, n_year + 2)
-            if fits(y) and reference and (d := to_date(y, month, day)) is not None
+            for y in range(reference.year - 1, reference.year + 2)
+            if fits(y) and (d := to_date(y, month, day)) is not None
         ]
-        best = min(options) if options else None
-        if best is None or best[0] > window:
-            return estimate
-        choices.add(best[1])
-    if len(choices) != 1:
+        if options and min(options)[0] <= window:
+            close.append((neighbour, min(options)[1]))
+    years = {year for _, year in close}
+    if len(years) != 1 or 2 * len(close) < len(dated):  # one year, backed by at least half the neighbours
         return estimate
-    chosen = choices.pop()
+    chosen = years.pop()
     value = timex(chosen, month, day)
-    values = ", ".join(sorted({n.value or "" for n, _ in dated}))
+    values = ", ".join(sorted({n.value or "" for n, _ in close}))
     evidence = [
         *estimate.evidence,
-        Evidence("neighbours", f"{len(dated)} dated neighbouring article(s): {values}", timex(chosen)),
+        Evidence("neighbours", f"{len(close)} dated neighbouring article(s): {values}", timex(chosen)),
     ]
     confidence = min(
         cfg.confidence["neighbours_max"],
-        cfg.confidence["neighbours_base"] + cfg.confidence["neighbours_per_article"] * len(dated),
+        cfg.confidence["neighbours_base"] + cfg.confidence["neighbours_per_article"] * len(close),
     )
     return DateEstimate(value, precision_of(value), round(max(confidence, estimate.confidence), 3), evidence)
 

@@ -17,9 +17,49 @@ from importlib import resources
 
 #: English month and weekday names are capitalised in running text ("May 3", not "may 3").
 _ENGLISH_CAPITALISED = frozenset(
-    "january jan february feb march mar april apr may june jun july jul august aug september sept sep "
-    "october oct november nov december dec monday mon tuesday tue tues wednesday wed thursday thu thur "
-    "thurs friday fri saturday sat sunday sun".split()
+    [
+        "january",
+        "jan",
+        "february",
+        "feb",
+        "march",
+        "mar",
+        "april",
+        "apr",
+        "may",
+        "june",
+        "jun",
+        "july",
+        "jul",
+        "august",
+        "aug",
+        "september",
+        "sept",
+        "sep",
+        "october",
+        "oct",
+        "november",
+        "nov",
+        "december",
+        "dec",
+        "monday",
+        "mon",
+        "tuesday",
+        "tue",
+        "tues",
+        "wednesday",
+        "wed",
+        "thursday",
+        "thu",
+        "thur",
+        "thurs",
+        "friday",
+        "fri",
+        "saturday",
+        "sat",
+        "sunday",
+        "sun",
+    ]
 )
 
 
@@ -37,7 +77,9 @@ def calendar() -> Calendar:
     """The calendar word tables (loaded once)."""
     text = resources.files("storyline.data").joinpath("pubdate_calendar.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
-    return Calendar(months=dict(data["months"]), weekdays=dict(data["weekdays"]), numbers=dict(data["numbers"]))
+    return Calendar(
+        months=dict(data["months"]), weekdays=dict(data["weekdays"]), numbers=dict(data["numbers"])
+    )
 
 
 def word_alternation(words: list[str] | set[str] | dict[str, int]) -> str:
@@ -172,7 +214,9 @@ def _date_patterns() -> tuple[re.Pattern[str], ...]:
     flags = re.IGNORECASE
     return (
         re.compile(rf"(?<!\w){wd}{mon}\s+{day}(?!\d)(?:,?\s+{year})?", flags),
-        re.compile(rf"(?<!\w){wd}(?:le\s+)?{day}(?:\.|\s+of|\s+de)?\s+{mon}(?!\w)(?:,?\s+(?:de\s+)?{year})?", flags),
+        re.compile(
+            rf"(?<!\w){wd}(?:le\s+)?{day}(?:\.|\s+of|\s+de)?\s+{mon}(?!\w)(?:,?\s+(?:de\s+)?{year})?", flags
+        ),
         re.compile(rf"(?<![\w-]){year}[-/](?P<m>[01]\d)[-/](?P<d>[0-3]\d)(?![\d/-])"),
         re.compile(r"(?<![\d.])(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?P<year>(?:19|20)\d\d)(?!\d)"),
         re.compile(rf"(?<!\w){mon}(?!\w),?\s+{year}", flags),

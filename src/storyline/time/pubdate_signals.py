@@ -149,7 +149,9 @@ def collect(
     if dateline is not None and dateline.date:
         year, _, _ = parse_timex(dateline.date)
         target = found.full if year is not None else found.partial
-        target.append(Signal("dateline", "dateline", dateline.date, dateline.text, dateline.start, dateline.end))
+        target.append(
+            Signal("dateline", "dateline", dateline.date, dateline.text, dateline.start, dateline.end)
+        )
     published, updated = date_lines(text)
     for signal in published:
         year, month, _ = signal.parts
@@ -197,7 +199,14 @@ def date_lines(text: str) -> tuple[list[Signal], list[Signal]]:
             rest = rules.leftover.sub("", line[: date.start] + line[date.end :])
             if not rest and not line.rstrip().endswith("."):  # a sentence's tail ends with a full stop
                 published.append(
-                    Signal("date-line", "bare-date-line", date.value, line.strip(), start + date.start, start + date.end)
+                    Signal(
+                        "date-line",
+                        "bare-date-line",
+                        date.value,
+                        line.strip(),
+                        start + date.start,
+                        start + date.end,
+                    )
                 )
     return published, updated
 
@@ -234,12 +243,23 @@ def title_dates(title: str | None, text: str, dateline: Dateline | None = None) 
     """A dated headline: the text's first line when it is a short title line, else the input's title."""
     first = _first_lines(text, 1)
     signals: list[Signal] = []
-    if first and len(first[0][1]) <= _TITLE_MAX and (dateline is None or dateline.start > first[0][0] + len(first[0][1])):
+    if (
+        first
+        and len(first[0][1]) <= _TITLE_MAX
+        and (dateline is None or dateline.start > first[0][0] + len(first[0][1]))
+    ):
         start, line = first[0]
         for date in find_dates(line):
             if date.year is not None and date.day is not None:
                 signals.append(
-                    Signal("date-line", "title-date", date.value, line.strip(), start + date.start, start + date.end)
+                    Signal(
+                        "date-line",
+                        "title-date",
+                        date.value,
+                        line.strip(),
+                        start + date.start,
+                        start + date.end,
+                    )
                 )
     if title and not signals and title.strip() not in text[:500]:
         for date in find_dates(title):
@@ -264,7 +284,14 @@ def upper_bounds(raw: RawDocument, removed: list[RemovedLine] | None) -> list[Si
             d for d in [parse_date_string(line.text)] if d is not None and d.year is not None
         ]
         if dated:
-            bounds.append(Signal("render-bound", "render-bound", dated[0].value, f"removed line {line.line_no}: {line.text}"))
+            bounds.append(
+                Signal(
+                    "render-bound",
+                    "render-bound",
+                    dated[0].value,
+                    f"removed line {line.line_no}: {line.text}",
+                )
+            )
     return bounds
 
 
@@ -287,7 +314,9 @@ def year_mentions(text: str, timexes: list[Timex] | None = None) -> list[YearMen
     for match in _YEAR.finditer(text):
         before = _WORD_BEFORE.search(text[max(0, match.start() - 25) : match.start()])
         future = bool(before and before.group(1).lower() in rules.future_before)
-        mentions[match.start()] = YearMention(int(match.group(1)), match.group(0), match.start(), match.end(), future)
+        mentions[match.start()] = YearMention(
+            int(match.group(1)), match.group(0), match.start(), match.end(), future
+        )
     for item in timexes or []:
         year, _, _ = parse_timex(getattr(item, "value", None))
         if year is None or item.start in mentions or not 1900 <= year <= 2099:
@@ -300,7 +329,7 @@ def year_mentions(text: str, timexes: list[Timex] | None = None) -> list[YearMen
 
 # --- the weekday of the dateline ------------------------------------------------------------------------
 
-_WEEKDAY_ABBREVIATIONS = frozenset("mon tue tues wed thu thur thurs fri sat sun".split())
+_WEEKDAY_ABBREVIATIONS = frozenset(["mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"])
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[\"“'‘(]?[A-Z])|\n")
 
 
@@ -311,7 +340,9 @@ def lead_weekday(text: str, dateline: Dateline | None, timexes: list[Timex] | No
     for date in find_dates(dateline.text):
         if date.weekday is not None:
             start = dateline.start + date.start
-            return Signal("weekday", "weekday", f"XXXX-WXX-{date.weekday}", date.text, start, start + len(date.text))
+            return Signal(
+                "weekday", "weekday", f"XXXX-WXX-{date.weekday}", date.text, start, start + len(date.text)
+            )
     end = _SENTENCE_END.search(text, dateline.end)
     lead_end = min(end.start() if end else len(text), dateline.end + 300)
     rules = cues()
@@ -345,11 +376,33 @@ def lead_weekday(text: str, dateline: Dateline | None, timexes: list[Timex] | No
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"”’)]?\s+|\n\s*\n|\n(?![ \t]*[a-z])")
 _ANY_YEAR = re.compile(r"(?<![\w.,/-])(1[0-9]\d\d|20\d\d)(?![\w%]|[.,]\d)")
 _HEAD = re.compile(r"[^\W\d_]{3,}")
-_STOP_HEADS = frozenset("the of and its his her their this that which who end start beginning".split())
+_STOP_HEADS = frozenset(
+    [
+        "the",
+        "of",
+        "and",
+        "its",
+        "his",
+        "her",
+        "their",
+        "this",
+        "that",
+        "which",
+        "who",
+        "end",
+        "start",
+        "beginning",
+    ]
+)
 
 
 def anniversary_years(text: str) -> list[Signal]:
-    """Years computed from anniversaries and elapsed years ("the 60th anniversary of the 1956 declaration")."""
+    """Years computed from anniversaries and elapsed years ("the 60th anniversary of the 1956 declaration").
+
+    When the year counted from is not in the phrase's clause, the years of the other sentences (else
+    paragraphs) about the phrase's head noun ("the war") are the candidates: one signal per candidate,
+    for the weigher to narrow down with the weekday and the bounds.
+    """
     signals: list[Signal] = []
     sentences = _sentences(text)
     for offset, sentence in sentences:
@@ -357,17 +410,14 @@ def anniversary_years(text: str) -> list[Signal]:
             count, role = _elapsed(match)
             if count is None or (role != "anniversary" and not _said_of_now(sentence[: match.start()])):
                 continue
-            after = sentence[match.end() :]
-            base = _base_year(sentence, match, role, after, sentences)
-            if base is None:
-                continue
-            year = base + count
+            bases = _base_years(text, (offset, sentence), match, role, sentences)
             named = {int(y) for y in _ANY_YEAR.findall(sentence)}
-            if year in named or not 1900 <= year <= 2099:
-                continue  # "in 1990, 20 years after the 1970 coup" dates an event, not the article
-            signals.append(
-                Signal("anniversary", role, timex(year), sentence.strip(), offset + match.start(), offset + match.end())
-            )
+            for base in sorted(bases):
+                year = base + count
+                if year in named or not 1900 <= year <= 2099:
+                    continue  # "in 1990, 20 years after the 1970 coup" dates an event, not the article
+                start, end = offset + match.start(), offset + match.end()
+                signals.append(Signal("anniversary", role, timex(year), sentence.strip(), start, end))
     return signals
 
 
@@ -384,8 +434,11 @@ def _sentences(text: str) -> list[tuple[int, str]]:
 
 
 def _said_of_now(before: str) -> bool:
-    """"N years since/after" opens the sentence, or follows a present marker ("it has been", "marks")."""
+    """True when "N years since/after" opens the sentence, closes it after a comma ("..., 70 years after
+    the war") or follows a present marker ("it has been", "marks")."""
     rules = cues()
+    if before.rstrip().endswith(","):
+        return True
     words = [w.lower() for w in re.findall(r"[^\W\d_]+", before)]
     if all(w in rules.elapsed_openers for w in words):
         return True
@@ -406,30 +459,62 @@ def _elapsed(match: re.Match[str]) -> tuple[int | None, str]:
     return (count if count and count >= 2 else None), role
 
 
-def _base_year(
-    sentence: str, match: re.Match[str], role: str, after: str, sentences: list[tuple[int, str]]
-) -> int | None:
-    """The year counted from: named in the clause after the phrase, or in another sentence about its head noun."""
+_MAX_BASES = 3
+
+
+def _base_years(
+    text: str, where: tuple[int, str], match: re.Match[str], role: str, sentences: list[tuple[int, str]]
+) -> set[int]:
+    """The years counted from: named in the phrase's clause, else in other sentences (or paragraphs)
+    about its head noun; none when there are more than a few."""
+    offset, sentence = where
+    after = sentence[match.end() :]
     if match.group("rel") and match.group("rel").lower() == "ago":
-        years = set(_ANY_YEAR.findall(sentence))  # "Seventy years ago, in 1950, ..."
-        return int(years.pop()) if len(years) == 1 else None
+        return {int(y) for y in _ANY_YEAR.findall(sentence)}  # "Seventy years ago, in 1950, ..."
     clause = re.split(r"[;:,](?!\d)", after, maxsplit=1)[0] if role != "anniversary" else after
     years = _ANY_YEAR.findall(clause)
     if years:
-        return int(years[0])
+        return {int(years[0])}
     if role == "anniversary":
-        before = _ANY_YEAR.findall(sentence[max(0, match.start() - 40) : match.start()])
-        if len(set(before)) == 1:
-            return int(before[0])
+        before = set(_ANY_YEAR.findall(sentence[max(0, match.start() - 40) : match.start()]))
+        if len(before) == 1:
+            return {int(before.pop())}
     heads = [w for w in _HEAD.findall(clause[:80]) if w.lower() not in _STOP_HEADS]
     if not heads:
-        return None
+        return set()
     head = heads[-1] if role != "anniversary" else _noun_after_of(clause) or heads[-1]
-    pattern = re.compile(rf"\b{re.escape(head)}\b", re.IGNORECASE)
+    about = re.compile(rf"\b{re.escape(head)}\b", re.IGNORECASE)
     found = {
-        int(y) for _, other in sentences if other is not sentence and pattern.search(other) for y in _ANY_YEAR.findall(other)
+        int(y)
+        for start, other in sentences
+        if start != offset and about.search(other)
+        for y in _ANY_YEAR.findall(other)
     }
-    return found.pop() if len(found) == 1 else None
+    if not found:
+        own = (offset, offset + len(sentence))
+        for paragraph in _paragraphs(text):
+            rest = _outside(text, paragraph, own)
+            if about.search(rest):
+                found |= {int(y) for y in _ANY_YEAR.findall(rest)}
+    return found if len(found) <= _MAX_BASES else set()
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def _outside(text: str, span: tuple[int, int], hole: tuple[int, int]) -> str:
+    """The text of ``span`` without the part that ``hole`` covers."""
+    start, end = span
+    if hole[1] <= start or hole[0] >= end:
+        return text[start:end]
+    return text[start : max(start, hole[0])] + " " + text[min(end, hole[1]) : end]
 
 
 def _noun_after_of(clause: str) -> str | None:

@@ -100,10 +100,7 @@ def n_clock(m: re.Match[str], ctx: Context) -> Piece | None:
     return make_piece(m, f"{day}T{hm[0]:02d}:{hm[1]:02d}", approx_mod(group(m, "approx")), kind="TIME")
 
 
-n_clock24 = n_clock
-
-
-n_clock_military = n_clock
+n_clock24 = n_clock_military = n_clock
 
 
 def n_short_year(m: re.Match[str], ctx: Context) -> Piece:
@@ -116,13 +113,18 @@ def n_clock_word(m: re.Match[str], ctx: Context) -> Piece:
     return make_piece(m, f"{day}T{clock}", approx_mod(group(m, "approx")), kind="TIME")
 
 
+_REL_DIRECTION = {"last": PAST, "this past": PAST, "next": FUTURE, "this coming": FUTURE}
+
+
 def _month_day(
     month: int, day: int, year_text: str | None, m: re.Match[str], ctx: Context, weekday: int | None = None
 ) -> tuple[str, str]:
     year = year_of(year_text, ctx.dct)
     if year is not None:
         return RefDate(year, month, day).day_value(), "absolute"
-    year = month_day_near(ctx.dct, month, day, ctx.direction(*m.span()))
+    rel = word_key(group(m, "rel") or "")
+    direction = _REL_DIRECTION[rel] if rel in _REL_DIRECTION else ctx.direction(*m.span())
+    year = month_day_near(ctx.dct, month, day, direction)
     if weekday is not None and year is not None:
         # "Monday, Oct. 26": the year in which that date is that weekday
         for candidate in (year, year - 1, year + 1):
@@ -201,15 +203,11 @@ def n_year(m: re.Match[str], ctx: Context) -> Piece:
     return make_piece(m, m["y"], position_mod(m["pos"]), "absolute")
 
 
-_DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7,
-                 "eighties": 8, "nineties": 9}  # fmt: skip
-
-
 def n_decade(m: re.Match[str], ctx: Context) -> Piece:
     if m["full"]:
         value = m["full"]
     else:
-        digit = int(m["short"]) if m["short"] else _DECADE_WORDS[word_key(m["word"])]
+        digit = int(m["short"]) if m["short"] else lexicon()["decade_words"][word_key(m["word"])]
         century = 19
         if ctx.dct.year is not None and ctx.dct.year >= 2000 and digit <= (ctx.dct.year % 100) // 10:
             century = 20
@@ -328,8 +326,7 @@ def n_holiday(m: re.Match[str], ctx: Context) -> Piece | None:
     if not fixed:
         return None
     month, day_n = (int(p) for p in fixed.split("-"))
-    year = month_day_near(ctx.dct, month, day_n, direction)
-    return make_piece(m, RefDate(year, month, day_n).day_value())
+    return make_piece(m, RefDate(month_day_near(ctx.dct, month, day_n, direction), month, day_n).day_value())
 
 
 def n_spoken_year(m: re.Match[str], ctx: Context) -> Piece | None:

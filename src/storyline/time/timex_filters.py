@@ -17,12 +17,11 @@ _YEAR_BEFORE = re.compile(r"(?<!\d)[12]\d{3}-$")
 _YEAR_AFTER = re.compile(r"-(?:[12]\d{3}|\d\d)(?!\d)")
 _WORD_BEFORE = re.compile(r"([\w$£€.%]+)\W*$")
 _WORDS_AFTER = re.compile(r"^\s*([\w%]+(?:\.\w)?)")
-_DATE_PREPOSITIONS = {
-    "in", "since", "until", "till", "by", "of", "during", "from", "through", "before", "after", "early",
-    "late", "mid", "last", "next", "this", "to", "on", "between", "and", "or", "throughout", "for", "into",
-    "around", "about", "as", "that", "each", "every", "starting", "beginning", "ending", "ended",
-    "as of", "at",
-}  # fmt: skip
+
+
+@lru_cache(maxsize=8)
+def _cue(name: str) -> frozenset[str]:
+    return frozenset(lexicon()["cue_words"][name])
 
 
 @lru_cache(maxsize=1)
@@ -69,7 +68,7 @@ def _year_ok(m: re.Match[str], text: str) -> bool:
     if prev in before_words:
         return False
     year = int(m["y"])
-    return year >= 1700 or prev in _DATE_PREPOSITIONS
+    return year >= 1700 or prev in _cue("date_prepositions")
 
 
 def _month_ok(m: re.Match[str], text: str) -> bool:
@@ -83,7 +82,7 @@ def _month_ok(m: re.Match[str], text: str) -> bool:
     ):
         return False  # "June Carter", "August Wilson"
     if word in _ambiguous_months():
-        return _word_before(text, start) in _DATE_PREPOSITIONS
+        return _word_before(text, start) in _cue("date_prepositions")
     return True
 
 
@@ -101,40 +100,21 @@ def _duration_ok(m: re.Match[str], text: str) -> bool:
     return nxt not in ("old", "olds")
 
 
-_ADVERB_FOLLOWERS = {"basis", "and", "or", "in", "on", "at", "by", "for", "to", "from", "since", "until", "through",
-                     "with", "during", "but", "than", "as", "after", "before", "over", "if", "when"}  # fmt: skip
-
-
 def _set_adverb_ok(m: re.Match[str], text: str) -> bool:
-    """ "daily", "quarterly" as adverbs ("paid quarterly."), not adjectives ("a quarterly dividend")."""
+    """Keep "daily", "quarterly" as adverbs ("paid quarterly."), not as adjectives ("a quarterly dividend")."""
+    if m["word"].lower() not in _cue("adjectival_adverbs"):
+        return True  # "annually" is never an adjective
     nxt = text[m.end() : m.end() + 20]
     word = _word_after(text, m.end())
     if not re.match(r"\s*[A-Za-z]", nxt):
         return True
-    return word in _ADVERB_FOLLOWERS
+    return word in _cue("adverb_followers")
 
 
 def _fuzzy_ok(m: re.Match[str], text: str) -> bool:
-    word = m["word"].lower()
-    if word == "soon":
-        return _word_after(text, m.end()) not in (
-            "as",
-            "after",
-            "afterwards",
-            "thereafter",
-        ) and not re.search(r"\b(?:as|how|too)\s*$", text[max(0, m.start() - 5) : m.start()])
-    if word == "current":
-        return _word_after(text, m.end()) not in (
-            "account",
-            "accounts",
-            "affairs",
-            "events",
-            "flows",
-            "flow",
-            "events",
-        )
-    if word == "future":
-        return _word_before(text, m.start()) not in ("a", "bright", "no", "its", "their", "his", "her", "our")
+    """ "current" before "account", "affairs"... is not a time reference."""
+    if m["word"].lower() == "current":
+        return _word_after(text, m.end()) not in _cue("not_temporal_after_current")
     return True
 
 

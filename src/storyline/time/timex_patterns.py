@@ -139,7 +139,8 @@ _TEMPLATES: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "mdy",
-        r"(?:(?P<wd>%(WEEKDAY)s),?\s+)?(?:(?P<pos>early|mid|late)[\s-]+)?(?P<month>%(MONTH)s)\s+"
+        r"(?:(?P<wd>%(WEEKDAY)s),?\s+)?(?:(?P<rel>last|next|this\s+past|this\s+coming)\s+)?"
+        r"(?:(?P<pos>early|mid|late)[\s-]+)?(?P<month>%(MONTH)s)\s+"
         r"(?:the\s+)?(?P<d>%(DAY)s)(?:(?:,\s*|\s+)(?P<y>%(YEAR)s|'\d\d))?",
         "@MONTHS",
     ),
@@ -227,7 +228,7 @@ _TEMPLATES: tuple[tuple[str, str, str], ...] = (
         r"(?:(?P<pos>%(POSMOD)s)\s+)?(?P<rel>the\s+same|the\s+previous|the\s+following|the\s+next|"
         r"the\s+prior|the\s+preceding|the\s+latest|the\s+full|the\s+entire|that|the)\s+(?:(?P<fiscal>fiscal|calendar)\s+)?"
         r"(?P<unit>day|week|weekend|month|year|quarter|period|morning|night|evening|afternoon)"
-        r"(?!\w|-)(?:\s+(?P<after>before|after|earlier|later|previous))?"
+        r"(?!\w|-)(?:\s+(?P<after>before|after|earlier|later|previous)(?=\s*[.,;:!?)'\"]|\s*$))?"
         r"(?:\s+(?P<ya>last\s+year|a\s+year\s+(?:ago|earlier)|of\s+the\s+(?:last|previous)\s+year))?",
         "day week weekend month year quarter period morning night evening afternoon",
     ),

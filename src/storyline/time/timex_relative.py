@@ -12,6 +12,7 @@ from storyline.time.timex_calendar import (
     week_shift,
     weekday_near,
 )
+from storyline.time.timex_lexicon import lexicon
 from storyline.time.timex_tense import FUTURE, PAST, UNKNOWN
 from storyline.time.timex_values import (
     PART_CODE,
@@ -46,11 +47,6 @@ def _weekend(ctx: Context, direction: int) -> str:
     return week_shift(ref, -1) + "-WE"
 
 
-#: Words before "the day" that make it the news day ("ended the day", "for the day").
-_DAY_SPAN_WORDS = {"end", "ended", "ending", "ends", "finish", "finished", "finishing", "close", "closed",
-                   "closing", "for", "during", "rest", "start", "began", "begin"}  # fmt: skip
-
-
 def n_anaphoric_unit(m: re.Match[str], ctx: Context) -> Piece | None:
     rel, unit = word_key(m["rel"]), word_key(m["unit"])
     after = word_key(m["after"] or "")
@@ -74,12 +70,13 @@ def n_anaphoric_unit(m: re.Match[str], ctx: Context) -> Piece | None:
             base = latest_quarter(ctx.dct, PAST if rel == "the latest" else ctx.direction(*m.span()))
         else:
             base = anchor
-        return make_piece(m, shift_value(base, "quarter", shift), mod, "dct")
+        value = shift_value(base, "quarter", shift)
+        return make_piece(m, shift_value(value, "year", -1) if m["ya"] else value, mod, "dct")
     if unit == "year" and rel == "the latest":
         return make_piece(m, RefDate(None if ctx.dct.year is None else ctx.dct.year - 1).year_str(), mod)
-    if m["ya"]:
-        anchor = shift_value(at_precision(anchor, "quarter" if unit == "period" else unit), "year", -1)
-    generic = unit != "day" or previous_word(ctx.text, m.start()) not in _DAY_SPAN_WORDS
+    if m["ya"]:  # "the same month a year ago"
+        anchor = shift_value(at_precision(anchor, unit), "year", -1)
+    generic = unit != "day" or previous_word(ctx.text, m.start()) not in lexicon()["cue_words"]["day_span"]
     if rel == "the" and not after and unit in ("day", "morning", "night", "evening", "afternoon") and generic:
         return None  # "the day", "the morning": too often generic; "ended the day" is not
     if rel in ("the full", "the entire") and unit != "year":
@@ -99,14 +96,17 @@ def n_anaphoric_unit(m: re.Match[str], ctx: Context) -> Piece | None:
     return make_piece(m, value, mod, "timex")
 
 
+_PERIOD_LETTER = {"week": "W", "weekend": "WE", "month": "M", "year": "Y", "quarter": "Q"}
+_RELATIVE_SHIFT = {"last": -1, "the last": -1, "this past": -1, "next": 1, "coming": 1, "the coming": 1,
+                   "this coming": 1}  # fmt: skip
+
+
 def n_relative_unit(m: re.Match[str], ctx: Context) -> Piece | None:
     rel, unit = word_key(m["rel"]), word_key(m["unit"])
     mod = position_mod(m["pos"])
     if rel in ("the past", "past") or (rel == "the last" and unit != "week"):
-        return make_piece(m, f"P1{'Q' if unit == 'quarter' else unit[0].upper()}" if unit != "weekend" else "P1WE",
-                     mod, kind="DURATION")  # fmt: skip
-    shift = {"last": -1, "the last": -1, "this past": -1, "next": 1, "coming": 1, "the coming": 1,
-             "this coming": 1}.get(rel, 0)  # fmt: skip
+        return make_piece(m, f"P1{_PERIOD_LETTER[unit]}", mod, kind="DURATION")  # "the past year"
+    shift = _RELATIVE_SHIFT.get(rel, 0)
     ref = ctx.dct
     if unit == "year":
         return make_piece(m, RefDate(None if ref.year is None else ref.year + shift).year_str(), mod)
@@ -135,19 +135,22 @@ def n_earlier_unit(m: re.Match[str], ctx: Context) -> Piece:
     return make_piece(m, value, mod, "timex" if rel in ("that", "in the") else "dct")
 
 
+_SPAN_MONTHS = {"nine months": 9, "six months": 6}
+
+
 def n_year_adj(m: re.Match[str], ctx: Context) -> Piece:
     unit = word_key(m["unit"] or "")
     if not unit and m["det"]:
         m_start = m.start("kind")  # "the year-ago results": the determiner belongs to the noun
-        piece = n_year_adj_value(m, ctx, unit)
+        piece = _year_adj_value(m, ctx, unit)
         piece.start = m_start
         return piece
-    return n_year_adj_value(m, ctx, unit)
+    return _year_adj_value(m, ctx, unit)
 
 
-def n_year_adj_value(m: re.Match[str], ctx: Context, unit: str) -> Piece:
-    if unit in ("nine months", "six months"):
-        return make_piece(m, f"P{(unit.split()[0] == 'nine' and 9) or 6}M", kind="DURATION")
+def _year_adj_value(m: re.Match[str], ctx: Context, unit: str) -> Piece:
+    if unit in _SPAN_MONTHS:
+        return make_piece(m, f"P{_SPAN_MONTHS[unit]}M", kind="DURATION")  # "the year-earlier nine months"
     anchor = ctx.anchor()
     if unit in ("quarter", "period") and precision_of(anchor) != "quarter":
         anchor = latest_quarter(ctx.dct, PAST)
@@ -209,8 +212,6 @@ def n_part_of_day(m: re.Match[str], ctx: Context) -> Piece | None:
             return None
         return make_piece(m, f"{anchor}T{PART_CODE[part]}", position_mod(m["pos"]), "timex", "TIME")
     shift = {"last": -1, "yesterday": -1, "tomorrow": 1}.get(rel, 0)
-    if rel == "last" and part != "night":
-        shift = -1
     day = ctx.dct.shift_days(shift) if ctx.dct.day else RefDate(ctx.dct.year, ctx.dct.month)
     return make_piece(m, f"{day.day_value()}T{PART_CODE[part]}", position_mod(m["pos"]), kind="TIME")
 
@@ -241,10 +242,7 @@ def _weekday_from(ref: RefDate, weekday: int, direction: int, strict: bool) -> s
     return weekday_near(ref, weekday, direction).day_value()
 
 
-n_weekday_abbr = n_weekday
-
-
-n_part_weekday = n_weekday
+n_weekday_abbr = n_part_weekday = n_weekday
 
 
 def n_ago(m: re.Match[str], ctx: Context) -> Piece | None:
@@ -275,7 +273,6 @@ def n_ago(m: re.Match[str], ctx: Context) -> Piece | None:
             return make_piece(m, base.shift_days(7 * n).day_value(), mod)  # "a week ago": that day
         return make_piece(m, base.shift_days(n).day_value(), mod)
     anchor = ctx.anchor()
-    unit = {"decade": "decade", "century": "century"}.get(name, name)
-    if precision_of(anchor) in ("year",) and unit in ("day", "week", "month"):
-        return make_piece(m, anchor, mod, "timex")
-    return make_piece(m, shift_value(anchor, unit, n), mod, "timex")
+    if precision_of(anchor) == "year" and name in ("day", "week", "month"):
+        return make_piece(m, anchor, mod, "timex")  # "two days later" after "in 1999": still 1999
+    return make_piece(m, shift_value(anchor, name, n), mod, "timex")

@@ -8,11 +8,11 @@ import re
 
 from storyline.time.timex_lexicon import lexicon
 from storyline.time.timex_values import (
-    DURATION_PREPOSITIONS,
     PART_CODE,
     Context,
     Piece,
     approx_mod,
+    duration_prepositions,
     extent,
     group,
     make_piece,
@@ -73,7 +73,7 @@ def n_duration(m: re.Match[str], ctx: Context) -> Piece | None:
         name == "day"
         and n_word == "one"
         and not rel
-        and previous_word(text, start) not in DURATION_PREPOSITIONS
+        and previous_word(text, start) not in duration_prepositions()
     ):
         return None  # "one day" = some day
     if n_word in ("a", "an") and not rel and set_context(text, start):

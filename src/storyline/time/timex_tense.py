@@ -121,29 +121,26 @@ def _sentence_fallback(doc: Doc, token: Token) -> int:
     return UNKNOWN
 
 
-_FUTURE_CUE = re.compile(
-    r"\b(?:will|shall|'ll|going to|plans? to|planned to|scheduled to|expected to|due to|is to|are to|"
-    r"would|set to|intends? to|aims? to)\b",
-    re.I,
-)
-_PAST_CUE = re.compile(
-    r"\b(?:was|were|had|did|said|told|announced|reported|died|killed|held|met|began|ended|signed|"
-    r"\w+ed)\b",
+_CUE = re.compile(
+    r"\b(?:(?P<future>will|shall|'ll|going\s+to|plans?\s+to|planned\s+to|scheduled\s+(?:to|for)|expected\s+to|"
+    r"due\s+to|is\s+to|are\s+to|would|set\s+to|intends?\s+to|aims?\s+to|until|next)"
+    r"|(?P<past>was|were|had|did|said|told|\w+ed|ago|last|began|met|held|took|made|went|came|left|won|lost|"
+    r"fell|rose|sank|shot|hit|struck|killed|died|spoke))\b",
     re.I,
 )
 _SENTENCE_START = re.compile(r"[.!?]\s+(?=[A-Z\"'“])|\n\s*\n")
 
 
 def text_direction(text: str, start: int, end: int) -> int:
-    """Direction from cue words in the sentence around ``start:end`` (no parse available)."""
+    """Direction from cue words (no parse available): the nearest cue before the expression in
+    its sentence ("said on Wednesday he will..." -> past), else the first one after it."""
     begin = 0
     for m in _SENTENCE_START.finditer(text, max(0, start - 300), start):
         begin = m.end()
     stop = text.find(".", end)
     stop = len(text) if stop < 0 else min(stop, end + 80)
-    window = text[begin:stop]
-    if _FUTURE_CUE.search(window):
-        return FUTURE
-    if _PAST_CUE.search(window):
-        return PAST
-    return UNKNOWN
+    before = [m for m in _CUE.finditer(text, begin, start)]
+    cue = before[-1] if before else _CUE.search(text, end, stop)
+    if cue is None:
+        return UNKNOWN
+    return FUTURE if cue.lastgroup == "future" else PAST

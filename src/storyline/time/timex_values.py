@@ -52,6 +52,7 @@ class Context:
 
 
 def dct_value(ref: RefDate) -> str:
+    """The DCT as a value at its own precision (day, month or year)."""
     if ref.day:
         return ref.day_value()
     if ref.month:
@@ -60,6 +61,7 @@ def dct_value(ref: RefDate) -> str:
 
 
 def word_key(word: str) -> str:
+    """Lower case, no trailing dot, hyphens as spaces, single spaces: the key for word tables."""
     return " ".join(word.lower().rstrip(".").replace("-", " ").split())
 
 
@@ -68,18 +70,9 @@ def month_number(word: str) -> int:
 
 
 def weekday_number(word: str) -> int:
-    return int(
-        lexicon()["weekdays"][
-            word_key(word).removesuffix("s")
-            if word_key(word) not in lexicon()["weekdays"]
-            else word_key(word)
-        ]
-    )
-
-
-_POSITION = {"early": "START", "earlier": "START", "beginning": "START", "start": "START", "first half": "START",
-             "mid": "MID", "middle": "MID", "late": "END", "later": "END", "end": "END", "close": "END",
-             "latter part": "END", "second half": "END"}  # fmt: skip
+    """ISO weekday of a weekday name or its plural ("Mondays" -> 1)."""
+    key, table = word_key(word), lexicon()["weekdays"]
+    return int(table[key] if key in table else table[key.removesuffix("s")])
 
 
 def position_mod(word: str | None) -> str | None:
@@ -87,7 +80,7 @@ def position_mod(word: str | None) -> str | None:
     if not word:
         return None
     key = word_key(word).removeprefix("the ").removesuffix(" of the").removesuffix(" of")
-    return _POSITION.get(key)
+    return lexicon()["position_mods"].get(key)
 
 
 def approx_mod(word: str | None) -> str | None:
@@ -128,11 +121,7 @@ def year_of(text: str | None, ref: RefDate) -> int | None:
 
 
 _QUARTER = re.compile(r"^(\d{4}|XXXX)-([QH])([1-4X])$")
-
-
 _SEASON = re.compile(r"^(\d{4}|XXXX)-(SP|SU|FA|WI)$")
-
-
 _WEEK = re.compile(r"^(\d{4}|XXXX)-W(\d\d|XX)")
 
 
@@ -165,8 +154,8 @@ def shift_value(value: str, unit: str, n: int) -> str:
     if m and years and m.group(1) != "XXXX":
         return f"{int(m.group(1)) + n * years:04d}" + value[4:]
     if m and unit == "week" and _WEEK.match(value):
-        ref = _week_start(value)
-        return week_shift(ref, n) if ref else value
+        monday = _week_start(value)
+        return week_shift(monday, n) if monday else value
     if precision == "year" and years and value[:4].isdigit():
         return f"{int(value[:4]) + n * years:04d}"
     if precision == "decade" and unit == "decade" and value[:3].isdigit():
@@ -175,7 +164,7 @@ def shift_value(value: str, unit: str, n: int) -> str:
 
 
 def _week_start(value: str) -> RefDate | None:
-
+    """The Monday of an ISO week value."""
     m = _WEEK.match(value)
     if not m or not m.group(1).isdigit() or not m.group(2).isdigit():
         return None
@@ -294,9 +283,9 @@ def unit_of(word: str) -> tuple[str, str, bool]:
     return unit_table()[" ".join(word.lower().split())]
 
 
-DURATION_PREPOSITIONS = {"for", "in", "within", "over", "after", "before", "about", "nearly", "almost", "than",
-                          "of", "take", "takes", "took", "taking", "last", "lasted", "spent", "spend", "only",
-                          "just", "barely", "least", "during", "throughout", "by", "until", "from", "to"}  # fmt: skip
+def duration_prepositions() -> frozenset[str]:
+    """Words after which "a year" is a span ("for a year"), not a rate."""
+    return frozenset(lexicon()["cue_words"]["duration_prepositions"])
 
 
 _PREVIOUS_WORD = re.compile(r"([\w$%]+)\W*$")
@@ -311,7 +300,7 @@ def set_context(text: str, start: int) -> bool:
     """True when "a year" follows an amount or a counted noun ("$5 a year", "twice a day",
     "four flights a week"): a frequency, not a span."""
     word = previous_word(text, start)
-    if not word or word in DURATION_PREPOSITIONS:
+    if not word or word in duration_prepositions():
         return False
     if word[0].isdigit() or word in (
         "times",

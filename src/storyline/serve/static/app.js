@@ -4,7 +4,7 @@
 (function () {
   const SVG_NS = "http://www.w3.org/2000/svg";
   const DAY_MS = 86400000;
-  const LANE_TOP = 44, LANE_HEIGHT = 24, MAX_LANES = 14, CHAR_WIDTH = 7;
+  const LANE_TOP = 44, LANE_HEIGHT = 24, MAX_LANES = 12, CHAR_WIDTH = 7;
   const STEPS = [
     ["day", 1], ["day", 2], ["day", 7], ["day", 14], ["month", 1], ["month", 3], ["month", 6],
     ["year", 1], ["year", 2], ["year", 5], ["year", 10], ["year", 20], ["year", 50], ["year", 100],
@@ -41,6 +41,27 @@
       for (let d = dayOf(y, 0); d <= last; y += step, d = dayOf(y, 0)) days.push(d);
     }
     return days.filter((d) => d >= first).map((d) => ({ day: d, text: label(d, unit) }));
+  }
+
+  // The lane for an entry and whether its label fits (same rule as pages.assign_lane on the server).
+  function assignLane(laneEnds, labelled, dot) {
+    let lane = laneEnds.slice(0, MAX_LANES).findIndex((end) => end < labelled[0]);
+    if (lane >= 0) {
+      laneEnds[lane] = labelled[1];
+      return [lane, true];
+    }
+    if (laneEnds.length < MAX_LANES) {
+      laneEnds.push(labelled[1]);
+      return [laneEnds.length - 1, true];
+    }
+    lane = laneEnds.slice(0, MAX_LANES).findIndex((end) => end < dot[0]);
+    if (lane < 0) {  // one overflow row of bare dots, which may overlap
+      lane = MAX_LANES;
+      laneEnds[MAX_LANES] = Math.max(laneEnds[MAX_LANES] || -Infinity, dot[1]);
+    } else {
+      laneEnds[lane] = dot[1];
+    }
+    return [lane, false];
   }
 
   function svgEl(name, attrs) {
@@ -122,15 +143,8 @@
       const textWidth = CHAR_WIDTH * entry.label.length;
       const flipped = x + 9 + textWidth > width;  // label left of the dot near the right edge
       const left = flipped ? x - 9 - textWidth : x - 6;
-      const right = flipped ? Math.max(x2, x + 6) : Math.max(x2, x + 9) + textWidth;
-      let lane = laneEnds.findIndex((end) => end < left);
-      if (lane < 0 && laneEnds.length < MAX_LANES) {
-        laneEnds.push(right);
-        lane = laneEnds.length - 1;
-      } else if (lane < 0) {
-        lane = laneEnds.indexOf(Math.min(...laneEnds));
-      }
-      laneEnds[lane] = right;
+      const right = flipped ? Math.max(x2, x + 6) : Math.max(x2 + 4, x + 9) + textWidth;
+      const [lane, labelled] = assignLane(laneEnds, [left, right], [x - 6, Math.max(x2, x + 6)]);
       const y = LANE_TOP + lane * LANE_HEIGHT;
       const bar = entry.el.querySelector(".tl-range-bar");
       const circle = entry.el.querySelector("circle");
@@ -141,9 +155,10 @@
       if (x2 - x > 3) bar.removeAttribute("display"); else bar.setAttribute("display", "none");
       circle.setAttribute("cx", x.toFixed(1));
       circle.setAttribute("cy", y);
-      text.setAttribute("x", (flipped ? x - 9 : x + 9).toFixed(1));
+      text.setAttribute("x", (flipped ? x - 9 : Math.max(x2 + 4, x + 9)).toFixed(1));
       text.setAttribute("y", y + 4);
       text.setAttribute("text-anchor", flipped ? "end" : "start");
+      if (labelled) text.removeAttribute("display"); else text.setAttribute("display", "none");
     }
     const height = LANE_TOP + Math.max(laneEnds.length, 1) * LANE_HEIGHT;
     this.svg.setAttribute("width", width);

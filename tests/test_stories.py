@@ -1,0 +1,201 @@
+"""Online story clustering: joins, stable ids, merges, splits, state, lookup (invented features)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+
+import storyline.corpus.stories as stories_module
+from storyline.corpus.stories import (
+    ArticleFeatures,
+    Profile,
+    StoryClusterer,
+    StoryConfig,
+    batch_cluster,
+    story_id_for,
+    time_factor,
+)
+from storyline.corpus.story_features import day_number, features_from_text, normalize_entity
+
+
+def art(aid: str, terms: str, ents: str = "", published: str | None = None, seq: int = 0) -> ArticleFeatures:
+    return ArticleFeatures(aid, published, seq, {t: 2.0 for t in terms.split()}, {e: 1.0 for e in ents.split(",") if e})
+
+
+BACKGROUND = [
+    art("c1", "chess league final captain endgame", "harwick chess club,oldbury", "2021-03-01"),
+    art("e1", "election mayor vote ballot turnout", "valdoria,anna kors", "2021-05-01"),
+    art("c2", "chess league champion endgame tournament", "harwick chess club", "2021-03-03"),
+    art("e2", "election mayor ballot recount turnout", "valdoria,anna kors", "2021-05-03"),
+    art("t1", "train delay signal commuter station", "northline", "2021-02-01"),
+    art("t2", "train strike union commuter station", "northline", "2021-02-02"),
+]
+
+
+def fed(articles: list[ArticleFeatures], config: StoryConfig | None = None) -> StoryClusterer:
+    clusterer = StoryClusterer(config)
+    for a in articles:
+        clusterer.add(a)
+    return clusterer
+
+
+def test_articles_group_by_story_and_ids_come_from_the_first_article() -> None:
+    clusterer = fed(BACKGROUND)
+    groups = sorted(sorted(m) for m in clusterer.stories().values())
+    assert groups == [["c1", "c2"], ["e1", "e2"], ["t1", "t2"]]
+    assert clusterer.story_of("c2") == story_id_for("c1") == clusterer.story_of("c1")
+    assert story_id_for("c1").startswith("s_")
+
+
+def test_add_reports_creation_and_is_idempotent() -> None:
+    clusterer = StoryClusterer()
+    first = clusterer.add(BACKGROUND[0])
+    assert first.created and first.story_id == story_id_for("c1")
+    again = clusterer.add(BACKGROUND[0])
+    assert not again.created and again.story_id == first.story_id and len(clusterer) == 1
+
+
+def test_ids_do_not_change_when_articles_arrive() -> None:
+    clusterer = fed(BACKGROUND)
+    before = clusterer.assignments()
+    for i in range(5):
+        clusterer.add(art(f"c{i + 3}", f"chess league endgame rating{i}", "harwick chess club"))
+        clusterer.add(art(f"x{i}", f"cooking recipe oven bread{i} flour", f"baker{i}"))
+    after = clusterer.assignments()
+    assert all(clusterer.resolve(sid) == after[aid] for aid, sid in before.items())
+    assert after["c5"] == before["c1"]
+
+
+def test_a_story_that_slept_for_years_wakes_up() -> None:
+    flood = [
+        art("f1", "flood river bank rain evacuate", "marlow,edith pell", "2021-03-01"),
+        art("f2", "flood river rain levee evacuate", "marlow", "2021-03-02"),
+    ]
+    clusterer = fed(BACKGROUND + flood)
+    late = clusterer.add(art("f3", "flood river dam rain evacuate", "marlow,edith pell", "2024-06-01"))
+    assert not late.created and late.story_id == story_id_for("f1")
+
+
+def test_time_is_a_soft_signal() -> None:
+    config = StoryConfig.from_settings(time_weight=0.3, time_scale_days=14.0)
+    near = Profile(first_day=day_number("2021-03-01"), last_day=day_number("2021-03-05"))
+    inside = Profile(first_day=day_number("2021-03-03"), last_day=day_number("2021-03-03"))
+    far = Profile(first_day=day_number("2024-03-01"), last_day=day_number("2024-03-01"))
+    assert time_factor(near, inside, config) == 1.0
+    assert time_factor(near, far, config) == pytest.approx(0.7, abs=1e-6)
+    assert time_factor(near, Profile(), config) == 1.0  # unknown date: no penalty
+
+
+def test_a_bridging_article_merges_two_stories_into_the_older() -> None:
+    clusterer = fed(BACKGROUND)
+    one = clusterer.add(art("m1", "fire warehouse blaze smoke alarm", "oldbury docks"))
+    two = clusterer.add(art("m2", "fire factory firefighters injured alarm", "kent mills"))
+    assert one.created and two.created and one.story_id != two.story_id
+    bridge = clusterer.add(art("m3", "fire warehouse blaze factory firefighters smoke injured", "oldbury docks,kent mills"))
+    (event,) = bridge.events
+    assert (event.kind, event.story_id, event.other) == ("merge", one.story_id, two.story_id)
+    assert clusterer.resolve(two.story_id) == one.story_id
+    assert clusterer.story_of("m2") == one.story_id
+    assert two.story_id not in clusterer.stories()
+    assert clusterer.events == [event]
+
+
+def _drifting_story(clusterer: StoryClusterer) -> list:
+    bridge_terms = "bridge crack repair closure engineer"
+    museum_terms = "museum painting gallery loan exhibition"
+    order = [art("a1", bridge_terms, "marlow bridge"), art("x", f"{bridge_terms} {museum_terms}", "marlow bridge,tate gallery")]
+    for i, (extra_a, extra_b) in enumerate(zip("ferry council steel bolt span".split(), "curator auction canvas frame sculpture".split(), strict=True)):
+        order.append(art(f"b{i}", f"{museum_terms} {extra_b}", "tate gallery"))
+        order.append(art(f"a{i + 2}", f"{bridge_terms} {extra_a}", "marlow bridge"))
+    return [clusterer.add(a) for a in order]
+
+
+def test_a_story_that_falls_apart_is_split_and_the_split_is_recorded() -> None:
+    clusterer = fed(BACKGROUND, StoryConfig.from_settings(split_min_size=10, split_part_size=3))
+    results = _drifting_story(clusterer)
+    splits = [e for r in results for e in r.events if e.kind == "split"]
+    assert len(splits) == 1
+    assert splits[0].story_id == story_id_for("a1")
+    assert splits[0].other == story_id_for("x")  # founded by the earliest arrival of the part
+    groups = {sid: set(m) for sid, m in clusterer.stories().items()}
+    assert groups[story_id_for("a1")] == {"a1", "a2", "a3", "a4", "a5", "a6"}
+    assert {"b0", "b1", "b2", "b3", "b4"} <= groups[story_id_for("x")]
+
+
+def test_without_split_checks_the_drifting_story_stays_whole() -> None:
+    clusterer = fed(BACKGROUND, StoryConfig.from_settings(split_min_size=1000))
+    results = _drifting_story(clusterer)
+    assert not any(r.events for r in results)
+    assert len(set(clusterer.assignments()[a] for a in ("a1", "b0", "a6"))) == 1
+
+
+def test_state_round_trip_continues_exactly() -> None:
+    first_half = BACKGROUND + [art("m1", "fire warehouse blaze smoke alarm", "oldbury docks")]
+    second_half = [
+        art("m2", "fire factory firefighters injured alarm", "kent mills"),
+        art("m3", "fire warehouse blaze factory firefighters smoke injured", "oldbury docks,kent mills"),
+        art("c3", "chess league endgame blitz", "harwick chess club"),
+    ]
+    straight = fed(first_half + second_half)
+    saved = fed(first_half)
+    restored = StoryClusterer.from_state(json.loads(json.dumps(saved.to_state())))
+    for a in second_half:
+        restored.add(a)
+    assert restored.assignments() == straight.assignments()
+    assert [e.to_dict() for e in restored.events] == [e.to_dict() for e in straight.events]
+
+
+def test_same_input_order_gives_the_same_result() -> None:
+    articles = BACKGROUND + [art("m1", "fire warehouse blaze smoke alarm", "oldbury docks")]
+    assert fed(articles).to_state() == fed(articles).to_state()
+
+
+def test_lookup_compares_with_a_few_candidate_stories_not_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    config = StoryConfig.from_settings(candidates=5)
+    clusterer = StoryClusterer(config)
+    for i in range(200):
+        clusterer.add(art(f"n{i}", f"shared{i % 40} topic{i} word{i} thing{i}", f"place{i}"))
+    calls = []
+    real = stories_module.similarity
+
+    def counting(*args: object, **kwargs: object) -> float:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(stories_module, "similarity", counting)
+    clusterer.add(art("q", "shared3 shared7 shared9 topic3 new", "place3"))
+    assert 0 < len(calls) <= config.candidates + 1  # candidates, plus at most a merge check
+
+
+def test_batch_cluster_matches_online_on_clear_stories() -> None:
+    articles = [replace(a, seq=i + 1) for i, a in enumerate(BACKGROUND)]
+    batch = batch_cluster(articles)
+    online = fed(articles).assignments()
+    assert batch == online
+
+
+def test_cheap_features_keep_content_words_and_names() -> None:
+    features = features_from_text(
+        "x", "The council of Marlow met on Tuesday. Mayor Anna Kors said the Marlow Bridge will close.", title="Bridge to close"
+    )
+    assert "council" in features.terms and "the" not in features.terms
+    assert features.terms["bridge"] > features.terms["council"]  # the title counts extra
+    assert "anna kors" in features.entities and "marlow bridge" in features.entities
+
+
+def test_normalize_entity_drops_articles_and_possessives() -> None:
+    assert normalize_entity("the  Marlow Council's") == "marlow council"
+
+
+def test_features_from_doc_uses_lemmas_and_entities() -> None:
+    from storyline.corpus.story_features import features_from_doc
+    from storyline.nlp import load_nlp
+
+    nlp = load_nlp()
+    doc = nlp("Engineers closed the Marlow Bridge after finding cracks. Edith Pell inspected the bridges.")
+    features = features_from_doc("x", doc, published="2021-03-01", seq=4)
+    assert "bridge" in features.terms and "crack" in features.terms
+    assert any("pell" in key for key in features.entities)
+    assert features.seq == 4 and features.published == "2021-03-01"
