@@ -27,6 +27,7 @@ import html
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -122,11 +123,14 @@ class Result:
     stories: int
     added: int
     seconds: float
-    article_seconds: float  # until the last article was stored
+    article_seconds: float  # until the last article was stored; the rest is the corpus stages
     articles_per_s: float
     article_phase_per_s: float
+    cpu_s: float  # user + system time of the ingest process and its workers
+    db_cpu_s: float | None  # the PostgreSQL server's, when this script started it
     peak_rss_mb: float
     db_mb: float
+    load_avg: float  # the machine's 1-minute load average at the end: other work competing for the cores
     when: str
 
 
@@ -180,43 +184,35 @@ def expected_articles(corpus: Path) -> int:
     )
 
 
-def run_config(name: str, corpus: Path, stories: int, db: str, batch_size: int) -> Result:
+def run_config(
+    name: str, corpus: Path, stories: int, db: str, batch_size: int, server_pid: int | None
+) -> Result:
     engine_name, jobs, _ = CONFIGS[name]
-    command = [
-        sys.executable,
-        "-c",
-        RUNNER,
-        "ingest",
-        str(corpus),
-        "--db",
-        db,
-        "--quiet",
-        "--jobs",
-        str(jobs),
-        "--engine",
-        engine_name,
-        "--batch-size",
-        str(batch_size),
-    ]
+    command = [sys.executable, "-c", RUNNER, "ingest", str(corpus), "--db", db, "--quiet"]
+    command += ["--jobs", str(jobs), "--engine", engine_name, "--batch-size", str(batch_size)]
     url = db.replace("postgresql://", "postgresql+psycopg://") if "://" in db else f"sqlite:///{db}"
     engine = sa.create_engine(url)
     expected = expected_articles(corpus)
+    cpu_before = _children_cpu()
+    db_cpu_before = server_cpu(server_pid)
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    memory = PeakMemory(process.pid)
-    memory.start()
-    articles_done = None
-    while process.poll() is None:
-        time.sleep(0.5)
-        if articles_done is None and count_articles(engine) >= expected:
-            articles_done = time.perf_counter()
-    seconds = time.perf_counter() - started
-    memory.done.set()
-    memory.join()
-    stderr = process.stderr.read() if process.stderr else ""
-    if process.returncode not in (0, 1):
-        raise SystemExit(f"{name}: ingest failed ({process.returncode}): {stderr[-2000:]}")
-    article_seconds = min(articles_done or seconds + started, seconds + started) - started
+    with tempfile.TemporaryFile("w+") as errors:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, text=True)
+        memory = PeakMemory(process.pid)
+        memory.start()
+        articles_done = None
+        while process.poll() is None:
+            time.sleep(0.5)
+            if articles_done is None and count_articles(engine) >= expected:
+                articles_done = time.perf_counter()
+        seconds = time.perf_counter() - started
+        memory.done.set()
+        memory.join()
+        errors.seek(0)
+        if process.returncode not in (0, 1):
+            raise SystemExit(f"{name}: ingest failed ({process.returncode}): {errors.read()[-2000:]}")
+    article_seconds = min(articles_done or started + seconds, started + seconds) - started
+    db_cpu = server_cpu(server_pid)
     result = Result(
         config=name,
         stories=stories,
@@ -225,12 +221,36 @@ def run_config(name: str, corpus: Path, stories: int, db: str, batch_size: int) 
         article_seconds=round(article_seconds, 1),
         articles_per_s=round(stories / seconds, 2),
         article_phase_per_s=round(stories / article_seconds, 2),
+        cpu_s=round(_children_cpu() - cpu_before, 1),
+        db_cpu_s=None if db_cpu is None or db_cpu_before is None else round(db_cpu - db_cpu_before, 1),
         peak_rss_mb=round(memory.peak / 1e6, 1),
         db_mb=round(db_size_mb(db, engine), 1),
+        load_avg=round(os.getloadavg()[0], 2),
         when=datetime.now().isoformat(timespec="seconds"),
     )
     engine.dispose()
     return result
+
+
+def _children_cpu() -> float:
+    """CPU seconds of every finished child of this process and of their waited-for descendants."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def server_cpu(pid: int | None) -> float | None:
+    """CPU seconds a PostgreSQL server (postmaster and backends, live and ended) has used."""
+    if pid is None:
+        return None
+    try:
+        root = psutil.Process(pid)
+        total = sum(root.cpu_times()[:4])  # user, system, children_user, children_system
+        for child in root.children(recursive=True):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                total += sum(child.cpu_times()[:2])
+        return total
+    except psutil.NoSuchProcess:
+        return None
 
 
 # ---- stores ------------------------------------------------------------------------------
@@ -268,6 +288,13 @@ class Databases:
         base.dispose()
         return str(self.postgres).rsplit("/", 1)[0] + "/" + name
 
+    @property
+    def server_pid(self) -> int | None:
+        """The postmaster's pid, for a server this script started."""
+        if self.server is None:
+            return None
+        return int((self.server.data / "postmaster.pid").read_text().split()[0])
+
     def close(self) -> None:
         if self.server is not None:
             self.server.stop()
@@ -288,16 +315,19 @@ def latest(rows: list[dict[str, Any]]) -> dict[tuple[str, int], dict[str, Any]]:
 def table(rows: list[dict[str, Any]]) -> str:
     by_key = latest(rows)
     head = (
-        f"{'config':<15} {'stories':>7} {'added':>6} {'s':>7} {'art/s':>7} {'phase/s':>7} "
-        f"{'peak MB':>8} {'db MB':>7}  ratio"
+        f"{'config':<15} {'stories':>7} {'added':>6} {'wall s':>7} {'art/s':>6} {'phase/s':>7} {'cpu s':>6} "
+        f"{'db cpu':>6} {'ms/art':>6} {'peak MB':>7} {'db MB':>6} {'load':>5}  ratio (art/s)"
     )
     lines = [head, "-" * len(head)]
     for (name, stories), row in sorted(
         by_key.items(), key=lambda kv: (kv[0][1], list(CONFIGS).index(kv[0][0]))
     ):
+        db_cpu = row.get("db_cpu_s")
+        cpu_per_article = 1000 * (row["cpu_s"] + (db_cpu or 0)) / max(1, row["added"])
         lines.append(
-            f"{name:<15} {stories:>7} {row['added']:>6} {row['seconds']:>7.1f} {row['articles_per_s']:>7.2f} "
-            f"{row['article_phase_per_s']:>7.2f} {row['peak_rss_mb']:>8.1f} {row['db_mb']:>7.1f}  "
+            f"{name:<15} {stories:>7} {row['added']:>6} {row['seconds']:>7.1f} {row['articles_per_s']:>6.2f} "
+            f"{row['article_phase_per_s']:>7.2f} {row['cpu_s']:>6.0f} {'-' if db_cpu is None else f'{db_cpu:.0f}':>6} "
+            f"{cpu_per_article:>6.0f} {row['peak_rss_mb']:>7.0f} {row['db_mb']:>6.1f} {row['load_avg']:>5.1f}  "
             f"{_ratio(by_key, name, stories)}"
         )
     lines += _memory_lines(by_key)
@@ -362,7 +392,7 @@ def main(argv: list[str] | None = None) -> int:
                 corpus, stories = write_corpus(args.limit, folder)
             for name in names:
                 db = databases.new(CONFIGS[name][2])
-                result = run_config(name, corpus, stories, db, args.batch_size)
+                result = run_config(name, corpus, stories, db, args.batch_size, databases.server_pid)
                 results.append(asdict(result))
                 print(
                     f"{name}: {result.stories} stories in {result.seconds:.1f} s, "

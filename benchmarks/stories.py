@@ -63,7 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     docs = read_reuters(dataset_path("reuters21578", args.data))
     checkpoints = [min(int(c), len(docs)) for c in args.checkpoints.split(",")]
-    print(f"Reuters-21578: {len(docs)} stories with a body; features from a cheap tokenizer + stop list (no parse)")
+    print(
+        f"Reuters-21578: {len(docs)} stories with a body; features from a cheap tokenizer + stop list (no parse)"
+    )
     reuse, clusterer = ReuseIndex(), StoryClusterer()
     reuse_times: list[float] = []
     story_times: list[float] = []
@@ -95,11 +97,17 @@ def main(argv: list[str] | None = None) -> int:
             )
     base_reuse, base_story = rows[0][1], rows[0][2]
     print(f"ms per added article (mean of the last {args.window} additions before each checkpoint)")
-    print(f"{'articles':>9} {'reuse ms':>9} {'x':>6} {'stories ms':>11} {'x':>6} {'features ms':>12} {'stories':>8} {'reuse links':>12}")
+    print(
+        f"{'articles':>9} {'reuse ms':>9} {'x':>6} {'stories ms':>11} {'x':>6} {'features ms':>12} {'stories':>8} {'reuse links':>12}"
+    )
     for n, r, s, f, stories, found in rows:
-        print(f"{n:>9} {r:>9.2f} {r / base_reuse:>6.2f} {s:>11.2f} {s / base_story:>6.2f} {f:>12.2f} {stories:>8} {found:>12}")
+        print(
+            f"{n:>9} {r:>9.2f} {r / base_reuse:>6.2f} {s:>11.2f} {s / base_story:>6.2f} {f:>12.2f} {stories:>8} {found:>12}"
+        )
     n_growth = rows[-1][0] / rows[0][0]
-    print(f"articles grew {n_growth:.1f}x; reuse time grew {rows[-1][1] / base_reuse:.2f}x, clustering {rows[-1][2] / base_story:.2f}x")
+    print(
+        f"articles grew {n_growth:.1f}x; reuse time grew {rows[-1][1] / base_reuse:.2f}x, clustering {rows[-1][2] / base_story:.2f}x"
+    )
     print(f"merges+splits: {len(clusterer.events)}")
     return 0
 

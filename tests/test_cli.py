@@ -59,6 +59,7 @@ def test_query_commands_run_on_an_ingested_corpus(corpus: Path, db_path: str, ca
     stories = json.loads(capsys.readouterr().out)
     assert stories
     assert main(["story", stories[0]["id"], "--db", db_path, "--timeline"]) == 0
+    assert "Ministers meet in Sella" in capsys.readouterr().out
     assert main(["quotes", "--db", db_path, "--speaker", "Novak", "--json"]) == 0
     quotes = json.loads(capsys.readouterr().out)
     assert quotes and all("Novak" in (q["speaker"]["name"] or "") for q in quotes)

@@ -49,7 +49,11 @@ PAPER_RESPONSE = [set("ab"), set("cd"), set("fghi")]
 
 
 def test_published_example_with_twinless_mentions() -> None:
-    m, b, c = muc(PAPER_KEY, PAPER_RESPONSE), b_cubed(PAPER_KEY, PAPER_RESPONSE), ceaf_e(PAPER_KEY, PAPER_RESPONSE)
+    m, b, c = (
+        muc(PAPER_KEY, PAPER_RESPONSE),
+        b_cubed(PAPER_KEY, PAPER_RESPONSE),
+        ceaf_e(PAPER_KEY, PAPER_RESPONSE),
+    )
     assert (m.recall, m.precision) == (approx(F(2, 5)), approx(F(2, 5)))
     assert (b.recall, b.precision) == (approx(F(35, 84)), approx(F(1, 2)))  # 0.42, 0.50 in the paper
     assert (c.recall, c.precision) == (approx(F(13, 20)), approx(F(13, 30)))  # 0.65, 0.43
@@ -73,7 +77,11 @@ TC_A_KEY = [{"a"}, {"b", "c"}, {"d", "e", "f"}]
         # A4: response {a} {b,c,x} {d,y} {z}
         (
             [{"a"}, {"b", "c", "x"}, {"d", "y"}, {"z"}],
-            {"muc": (F(1, 3), F(1, 3)), "bcub": ((3 + F(1, 3)) / 6, (1 + F(4, 3) + F(1, 2)) / 7), "ceafe": (0.73333, 0.55)},
+            {
+                "muc": (F(1, 3), F(1, 3)),
+                "bcub": ((3 + F(1, 3)) / 6, (1 + F(4, 3) + F(1, 2)) / 7),
+                "ceafe": (0.73333, 0.55),
+            },
         ),
     ],
 )

@@ -134,7 +134,10 @@ def test_a_rule_waits_for_its_entities() -> None:
     registry = fresh(ARTICLES[:1])
     rule = Rule(
         "merge",
-        {"into": {"name": "Harbour Board", "type": "ORG"}, "other": {"name": "Dunmere Port Authority", "type": "ORG"}},
+        {
+            "into": {"name": "Harbour Board", "type": "ORG"},
+            "other": {"name": "Dunmere Port Authority", "type": "ORG"},
+        },
         "2025-01-01T00:00:00+00:00",
     )
     assert [o.status for o in apply_rules(registry, [rule])] == ["unresolved"]

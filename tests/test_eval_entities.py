@@ -87,7 +87,10 @@ def test_only_proper_nouns_count_as_named(ecb_folder: Path) -> None:
 
 
 def test_main_prints_figures_for_a_tiny_corpus(ecb_folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert entities.main(["--dataset", "ecbplus", "--data", str(ecb_folder), "--json", "--mentions", "both"]) == 0
+    assert (
+        entities.main(["--dataset", "ecbplus", "--data", str(ecb_folder), "--json", "--mentions", "both"])
+        == 0
+    )
     result = json.loads(capsys.readouterr().out)["ecbplus"]
     assert result["documents"] == 1 and result["scope"] == "topic"
     for mode in ("gold", "predicted"):

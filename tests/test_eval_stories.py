@@ -47,8 +47,16 @@ def _write_news_cluster(root: Path) -> None:
     folder = root / "giveme5w1h-news" / "news_cluster"
     folder.mkdir(parents=True)
     stories = [
-        ("1", "Marlow bridge closes for repairs", "Engineers closed the Marlow bridge on Tuesday after finding cracks."),
-        ("1", "Cracks shut Marlow bridge", "The Marlow bridge was shut by engineers who found cracks in its supports."),
+        (
+            "1",
+            "Marlow bridge closes for repairs",
+            "Engineers closed the Marlow bridge on Tuesday after finding cracks.",
+        ),
+        (
+            "1",
+            "Cracks shut Marlow bridge",
+            "The Marlow bridge was shut by engineers who found cracks in its supports.",
+        ),
         ("2", "Harwick wins chess league", "The Harwick chess club won the regional chess league on Sunday."),
         ("2", "Chess title for Harwick", "Harwick chess club players took the regional league chess title."),
     ]
@@ -74,9 +82,12 @@ def _write_ecb(root: Path) -> None:
         folder = root / "ecbplus" / "ECB+" / str(topic)
         folder.mkdir(parents=True, exist_ok=True)
         tokens = "".join(
-            f'<token t_id="{i + 1}" sentence="0" number="{i}">{word}</token>' for i, word in enumerate(sentence.split())
+            f'<token t_id="{i + 1}" sentence="0" number="{i}">{word}</token>'
+            for i, word in enumerate(sentence.split())
         )
-        (folder / f"{topic}_{n}{sub}.xml").write_text(f'<Document doc_name="x">{tokens}</Document>', encoding="utf-8")
+        (folder / f"{topic}_{n}{sub}.xml").write_text(
+            f'<Document doc_name="x">{tokens}</Document>', encoding="utf-8"
+        )
 
 
 def test_readers_on_invented_files(tmp_path: Path) -> None:

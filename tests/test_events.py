@@ -96,3 +96,9 @@ def test_event_heads(nlp):
     doc = nlp("He said the bridge collapsed.")
     heads = [t.text for t in doc if is_event_head(t)]
     assert heads == ["collapsed"]
+
+
+def test_event_dates_are_days_even_with_a_clock_time_dct(nlp):
+    events, _ = events_of(nlp, "Prices rose sharply.", dct="2018-09-14T10:00")
+    assert events["rose"].date == "2018-09-14"
+    assert events["rose"].precision == "day"

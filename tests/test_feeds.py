@@ -129,3 +129,23 @@ def test_ids_are_stable_across_reads() -> None:
     second = [article_id(d) for d in read(RSS) if isinstance(d, RawDocument)]
     assert first == second
     assert len(set(first)) == 4
+
+
+def test_reingest_changes_nothing(tmp_path: Path) -> None:
+    import io
+
+    from storyline.export import write_json
+    from storyline.pipeline import ingest
+    from storyline.store import Store
+
+    store = Store(str(tmp_path / "s.db"))
+    first = ingest([str(FEEDS)], store)
+    before = io.StringIO()
+    write_json(store, before)
+    again = ingest([str(FEEDS)], store)
+    after = io.StringIO()
+    write_json(store, after)
+    store.close()
+    assert (first.added, len(first.rejected)) == (7, 1)
+    assert (again.added, again.already_stored) == (0, 7)
+    assert after.getvalue() == before.getvalue()

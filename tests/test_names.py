@@ -95,7 +95,9 @@ def test_acronyms() -> None:
     assert is_acronym("UN") and is_acronym("U.N.") and is_acronym("AT&T")
     assert not is_acronym("Novak") and not is_acronym("U")
     assert "nfb" in acronyms_of("Northern Fisheries Board", "ORG")
-    assert "vmc" in acronyms_of("Velta Motor Company", "ORG") and "vm" in acronyms_of("Velta Motor Company", "ORG")
+    assert "vmc" in acronyms_of("Velta Motor Company", "ORG") and "vm" in acronyms_of(
+        "Velta Motor Company", "ORG"
+    )
     assert "usgs" in acronyms_of("US Geological Survey", "ORG")
     assert acronyms_of("Velta", "ORG") == set()
 

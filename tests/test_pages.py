@@ -7,6 +7,7 @@ import itertools
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,7 +15,12 @@ from fastapi.testclient import TestClient
 import web_fixtures as wf
 from storyline.serve.app import create_app
 from storyline.serve.pages import (
+    CHAR_WIDTH,
+    LANE_HEIGHT,
+    LANE_TOP,
+    MAX_LANES,
     Span,
+    article_spans,
     axis_ticks,
     bar_chart,
     highlight,
@@ -75,6 +81,18 @@ def test_highlight_escapes_text_and_tooltips() -> None:
 def test_highlight_puts_anchors_at_span_starts_and_ignores_spans_outside_the_text() -> None:
     html = str(highlight("one two", [Span(4, 7, "m-source", anchor="span-4-7"), Span(5, 99, "m-ent")]))
     assert html == 'one <span class="anchor" id="span-4-7"></span><mark class="m-source" title="">two</mark>'
+
+
+def test_requested_spans_are_outlined_without_surrounding_whitespace() -> None:
+    article = {
+        "text": "One.\n\nTwo three.\n\n",
+        "local_entities": [],
+        "mentions": [],
+        "timexes": [],
+        "quotes": [],
+    }
+    (span,) = article_spans(article, [(4, 18)])
+    assert (span.start, span.end, span.anchor) == (6, 16, "span-4-18")
 
 
 def test_parse_spans_keeps_valid_ranges_only() -> None:
@@ -172,6 +190,35 @@ def test_timeline_layout_fits_news_and_sets_aside_undated_entries() -> None:
     assert 0 < by_id["b"]["x"] < by_id["c"]["x"] < 800
     assert by_id["a"]["x"] < 0  # background lies outside the first view, which fits the news
     assert by_id["c"]["anchor"] == "end"  # the last label is drawn left of its dot
+
+
+def test_crowded_timelines_hide_labels_instead_of_overlapping_them() -> None:
+    entries = [
+        {
+            "id": str(i),
+            "date": f"2022-04-{i + 1:02d}",
+            "text": "Something happened on this day.",
+            "kind": "news",
+        }
+        for i in range(28)
+    ]
+    layout = timeline_layout(entries, width=600)
+    labelled = [e for e in layout["entries"] if e["labelled"]]
+    assert 0 < len(labelled) < len(entries)
+    assert layout["height"] <= LANE_TOP + (MAX_LANES + 1) * LANE_HEIGHT
+
+    def extent(e: dict[str, Any]) -> tuple[float, float]:
+        width = CHAR_WIDTH * len(e["label"])
+        if e["anchor"] == "end":
+            return e["text_x"] - width, max(e["x2"], e["x"] + 6)
+        return e["x"] - 6, e["text_x"] + width
+
+    lanes: dict[int, list[tuple[float, float]]] = {}
+    for entry in labelled:
+        lanes.setdefault(entry["y"], []).append(extent(entry))
+    for spans in lanes.values():
+        spans.sort()
+        assert all(a[1] < b[0] for a, b in itertools.pairwise(spans))
 
 
 # ---- pages over the invented corpus ------------------------------------------------------------------

@@ -12,7 +12,8 @@ from storyline.eval.common import shared_datasets
 from storyline.model import DateEstimate, Evidence, RawDocument, RemovedLine, Timex, precision_of
 from storyline.time.dateline import find_dateline
 from storyline.time.pubdate import estimate_published, refine_with_neighbours
-from storyline.time.pubdate_signals import anniversary_years, year_mentions
+from storyline.time.pubdate_anniversary import anniversary_years
+from storyline.time.pubdate_signals import lead_weekday, year_mentions
 
 CASES = tomllib.loads((Path(__file__).parent / "data" / "pubdate_cases.toml").read_text(encoding="utf-8"))[
     "case"
@@ -84,11 +85,42 @@ def test_year_mentions_flag_future_years() -> None:
     assert [(m.year, m.future) for m in mentions] == [(2014, False), (2025, True), (2030, True)]
 
 
+@pytest.mark.parametrize(
+    ("lead", "weekday"),
+    [
+        ("The minister said on Tuesday that the plan was late.", "XXXX-WXX-2"),
+        ("The minister resigned last Tuesday, officials said.", None),
+        ("Egypt will tender Thursday for corn, traders said.", None),
+        ("The ministry will put into effect Monday a new rule.", None),
+        ("Monday's crash was exaggerated, the banker said.", None),
+        ("The Black Monday crash did not shake the markets.", None),
+        ("The minister said today that talks would resume on Friday.", None),
+        ("The council met on Monday and voted on Tuesday.", None),
+    ],
+)
+def test_the_weekday_of_the_lead(lead: str, weekday: str | None) -> None:
+    text = f"SELLA, March 3 /KESTRAN WIRE/. {lead}"
+    found = lead_weekday(text, find_dateline(text))
+    assert (found.value if found else None) == weekday
+    if found is not None:
+        assert text[found.start : found.end] == found.text
+
+
+def test_the_weekday_written_in_the_dateline() -> None:
+    text = "WASHINGTON, Tuesday, March 3 (AP) — The House voted on Monday's bill."
+    found = lead_weekday(text, find_dateline(text))
+    assert found is not None and found.value == "XXXX-WXX-2"
+
+
 def test_anniversaries() -> None:
     assert [s.value for s in anniversary_years("The town celebrated the centenary of the 1916 rising.")] == [
         "2016"
     ]
-    assert [s.value for s in anniversary_years("Seventy years ago, in 1950, the bridge opened.")] == ["2020"]
+    assert [s.value for s in anniversary_years("Seventy years ago, in 1950, the bridge opened.")] == [
+        "2020",
+        "2021",
+    ]
+    assert anniversary_years("Nearly seventy years ago, in 1950, the bridge opened.") == []
     assert anniversary_years("He was freed in 1990, 27 years after his arrest in 1963.") == []
     assert anniversary_years("Lending helped in the two or three years since the crisis in 1982.") == []
 

@@ -54,13 +54,17 @@ def registry() -> EntityRegistry:
     return EntityRegistry(book())
 
 
-def resolve(registry: EntityRegistry, context: ArticleContext, *clusters: list[tuple[str, str]]) -> dict[int, str]:
+def resolve(
+    registry: EntityRegistry, context: ArticleContext, *clusters: list[tuple[str, str]]
+) -> dict[int, str]:
     mentions, entities = article(*clusters)
     return registry.resolve(context, mentions, entities)
 
 
 def test_full_name_surname_title_and_possessive_are_one_person(registry: EntityRegistry) -> None:
-    first = resolve(registry, ctx("a1", "s1", "Daily"), [("Foreign Minister Anna Novak", "PERSON"), ("Novak's", "PERSON")])
+    first = resolve(
+        registry, ctx("a1", "s1", "Daily"), [("Foreign Minister Anna Novak", "PERSON"), ("Novak's", "PERSON")]
+    )
     later = resolve(registry, ctx("a2", "s9", "Other"), [("Novak", "PERSON")])
     titled = resolve(registry, ctx("a3", "s8", "Third"), [("Minister Novak", "PERSON")])
     assert first[0] == later[0] == titled[0]
@@ -172,7 +176,9 @@ def test_ids_are_deterministic() -> None:
     ids = []
     for _ in range(2):
         registry = EntityRegistry(book())
-        ids.append(resolve(registry, ctx("a1"), [("Anna Novak", "PERSON")], [("Northern Fisheries Board", "ORG")]))
+        ids.append(
+            resolve(registry, ctx("a1"), [("Anna Novak", "PERSON")], [("Northern Fisheries Board", "ORG")])
+        )
     assert ids[0] == ids[1]
     assert all(eid.startswith("e_") for eid in ids[0].values())
 
@@ -194,7 +200,9 @@ def test_state_round_trip_continues_identically() -> None:
     restored = EntityRegistry.from_state(json.loads(json.dumps(original.to_state())), book())
     assert restored.to_state() == original.to_state()
     more = ([("Novak", "PERSON")], [("Northern Fisheries Board", "ORG")], [("Valdoria", "GPE")])
-    assert resolve(restored, ctx("a3", "s1", "Daily"), *more) == resolve(original, ctx("a3", "s1", "Daily"), *more)
+    assert resolve(restored, ctx("a3", "s1", "Daily"), *more) == resolve(
+        original, ctx("a3", "s1", "Daily"), *more
+    )
     assert restored.to_state() == original.to_state()
 
 
@@ -220,7 +228,12 @@ def test_ignored_names_are_not_resolved(registry: EntityRegistry) -> None:
 def test_resolve_never_scans_the_registry(registry: EntityRegistry) -> None:
     """Matching goes through the indexes: iterating over all entities during resolve fails."""
     for i in range(50):
-        resolve(registry, ctx(f"x{i}", f"s{i}", "Daily"), [(f"Person{i} Surname{i}", "PERSON")], [(f"Body{i} Board", "ORG")])
+        resolve(
+            registry,
+            ctx(f"x{i}", f"s{i}", "Daily"),
+            [(f"Person{i} Surname{i}", "PERSON")],
+            [(f"Body{i} Board", "ORG")],
+        )
 
     class NoScan(dict):
         def __iter__(self):  # type: ignore[override]

@@ -77,7 +77,9 @@ def test_a_passage_seen_in_many_articles_is_boilerplate() -> None:
     ]
     for i, filler in enumerate(fillers[:3]):
         index.add(f"a{i}", filler + " " + BACKGROUND + UNRELATED.replace("Sunday", f"day {i}"), None, i)
-    found = index.add("late", fillers[3] + " " + BACKGROUND + "Nothing else happened in the town today.", None, 9)
+    found = index.add(
+        "late", fillers[3] + " " + BACKGROUND + "Nothing else happened in the town today.", None, 9
+    )
     assert all(r.kind != "passage" for r in found)
 
 
@@ -89,8 +91,8 @@ def test_published_first_compares_at_the_shared_precision_then_arrival() -> None
 
 
 def test_align_joins_runs_across_a_changed_word() -> None:
-    a = "one two three four five six seven eight nine ten eleven twelve".split()
-    b = "zero one two three four five six SEVEN eight nine ten eleven twelve end".split()
+    a = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+    b = ["zero", "one", "two", "three", "four", "five", "six", "SEVEN", "eight", "nine", "ten", "eleven", "twelve", "end"]
     assert align(a, b, seed=3, gap=2, min_words=10) == [(0, 12, 1, 13)]
     assert align(a, b, seed=3, gap=0, min_words=10) == []
 
@@ -117,7 +119,9 @@ def test_state_round_trip_keeps_finding_reuse() -> None:
     span = coarse[0].spans[0]
     assert "Edith Pell" in STORM[span.a_start : span.a_end]
     assert "Edith Pell" in COUNCIL[span.b_start : span.b_end]
-    exact = ReuseIndex.from_state(state, text_lookup={"council": COUNCIL}.get).add("storm", STORM, "2021-04-10", 2)
+    exact = ReuseIndex.from_state(state, text_lookup={"council": COUNCIL}.get).add(
+        "storm", STORM, "2021-04-10", 2
+    )
     span = exact[0].spans[0]
     assert STORM[span.a_start : span.a_end] == COUNCIL[span.b_start : span.b_end]
 

@@ -21,7 +21,9 @@ from storyline.corpus.story_features import day_number, features_from_text, norm
 
 
 def art(aid: str, terms: str, ents: str = "", published: str | None = None, seq: int = 0) -> ArticleFeatures:
-    return ArticleFeatures(aid, published, seq, {t: 2.0 for t in terms.split()}, {e: 1.0 for e in ents.split(",") if e})
+    return ArticleFeatures(
+        aid, published, seq, {t: 2.0 for t in terms.split()}, {e: 1.0 for e in ents.split(",") if e}
+    )
 
 
 BACKGROUND = [
@@ -93,7 +95,9 @@ def test_a_bridging_article_merges_two_stories_into_the_older() -> None:
     one = clusterer.add(art("m1", "fire warehouse blaze smoke alarm", "oldbury docks"))
     two = clusterer.add(art("m2", "fire factory firefighters injured alarm", "kent mills"))
     assert one.created and two.created and one.story_id != two.story_id
-    bridge = clusterer.add(art("m3", "fire warehouse blaze factory firefighters smoke injured", "oldbury docks,kent mills"))
+    bridge = clusterer.add(
+        art("m3", "fire warehouse blaze factory firefighters smoke injured", "oldbury docks,kent mills")
+    )
     (event,) = bridge.events
     assert (event.kind, event.story_id, event.other) == ("merge", one.story_id, two.story_id)
     assert clusterer.resolve(two.story_id) == one.story_id
@@ -105,8 +109,17 @@ def test_a_bridging_article_merges_two_stories_into_the_older() -> None:
 def _drifting_story(clusterer: StoryClusterer) -> list:
     bridge_terms = "bridge crack repair closure engineer"
     museum_terms = "museum painting gallery loan exhibition"
-    order = [art("a1", bridge_terms, "marlow bridge"), art("x", f"{bridge_terms} {museum_terms}", "marlow bridge,tate gallery")]
-    for i, (extra_a, extra_b) in enumerate(zip("ferry council steel bolt span".split(), "curator auction canvas frame sculpture".split(), strict=True)):
+    order = [
+        art("a1", bridge_terms, "marlow bridge"),
+        art("x", f"{bridge_terms} {museum_terms}", "marlow bridge,tate gallery"),
+    ]
+    for i, (extra_a, extra_b) in enumerate(
+        zip(
+            ["ferry", "council", "steel", "bolt", "span"],
+            ["curator", "auction", "canvas", "frame", "sculpture"],
+            strict=True,
+        )
+    ):
         order.append(art(f"b{i}", f"{museum_terms} {extra_b}", "tate gallery"))
         order.append(art(f"a{i + 2}", f"{bridge_terms} {extra_a}", "marlow bridge"))
     return [clusterer.add(a) for a in order]
@@ -132,7 +145,7 @@ def test_without_split_checks_the_drifting_story_stays_whole() -> None:
 
 
 def test_state_round_trip_continues_exactly() -> None:
-    first_half = BACKGROUND + [art("m1", "fire warehouse blaze smoke alarm", "oldbury docks")]
+    first_half = [*BACKGROUND, art("m1", "fire warehouse blaze smoke alarm", "oldbury docks")]
     second_half = [
         art("m2", "fire factory firefighters injured alarm", "kent mills"),
         art("m3", "fire warehouse blaze factory firefighters smoke injured", "oldbury docks,kent mills"),
@@ -148,7 +161,7 @@ def test_state_round_trip_continues_exactly() -> None:
 
 
 def test_same_input_order_gives_the_same_result() -> None:
-    articles = BACKGROUND + [art("m1", "fire warehouse blaze smoke alarm", "oldbury docks")]
+    articles = [*BACKGROUND, art("m1", "fire warehouse blaze smoke alarm", "oldbury docks")]
     assert fed(articles).to_state() == fed(articles).to_state()
 
 
@@ -178,7 +191,9 @@ def test_batch_cluster_matches_online_on_clear_stories() -> None:
 
 def test_cheap_features_keep_content_words_and_names() -> None:
     features = features_from_text(
-        "x", "The council of Marlow met on Tuesday. Mayor Anna Kors said the Marlow Bridge will close.", title="Bridge to close"
+        "x",
+        "The council of Marlow met on Tuesday. Mayor Anna Kors said the Marlow Bridge will close.",
+        title="Bridge to close",
     )
     assert "council" in features.terms and "the" not in features.terms
     assert features.terms["bridge"] > features.terms["council"]  # the title counts extra

@@ -179,3 +179,35 @@ def test_http_charset_is_used_to_decode_the_page() -> None:
     assert codecs.lookup(doc.encoding or "").name == "cp1252"  # the header's, not a guess
     assert "„Wir gehen kein Risiko ein“" in doc.text
     assert doc.raw == text.encode("cp1252")  # raw stays the payload, without the HTTP head
+
+
+def test_reingest_changes_nothing_and_keeps_the_crawl_date(tmp_path: Path) -> None:
+    import sqlalchemy as sa
+
+    from storyline.export import write_json
+    from storyline.pipeline import ingest
+    from storyline.store import Store
+    from storyline.store import schema as t
+
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(build_warc(gzip=True))
+    store = Store(str(tmp_path / "s.db"))
+    first = ingest([str(path)], store)
+    before = io.StringIO()
+    write_json(store, before)
+    again = ingest([str(path)], store)
+    after = io.StringIO()
+    write_json(store, after)
+    with store.engine.connect() as conn:
+        stored = conn.execute(
+            sa.select(t.articles.c.url, t.articles.c.crawl_date, t.articles.c.metadata_date)
+        ).all()
+    store.close()
+    assert (first.added, again.added, again.already_stored) == (3, 0, 3)
+    assert after.getvalue() == before.getvalue()
+    assert sorted((url, crawl) for url, crawl, _ in stored) == [
+        ("https://coastline.example/bridge-inspection", "2024-09-01T06:00:00Z"),
+        ("https://coastline.example/reservoir-plan", "2024-09-02T06:00:00Z"),
+        ("https://coastline.example/school-opening", "2024-09-03T06:00:00Z"),
+    ]
+    assert all(metadata != crawl for _, crawl, metadata in stored)

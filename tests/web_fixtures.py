@@ -20,6 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from storyline.corpus.registry import CorpusEntity
 from storyline.store import Store
 from storyline.store import schema as t
 
@@ -300,16 +301,25 @@ def insert_story(
 
 
 def insert_entities(store: Store, entities: list[dict[str, Any]]) -> None:
+    """Registry entities, their ``data`` in the registry's own format (``CorpusEntity.to_dict``)."""
     with store.transaction() as conn:
         for entity in entities:
+            record = CorpusEntity(
+                id=entity["id"],
+                name=entity["name"],
+                type=entity["type"],
+                aliases=entity.get("aliases", {entity["name"]: 1}),
+                labels={entity["type"]: entity.get("mentions", 1)},
+                mention_count=entity.get("mentions", 1),
+            )
             conn.execute(
                 sa.insert(t.entities).values(
-                    id=entity["id"],
-                    name=entity["name"],
-                    type=entity["type"],
-                    mention_count=entity.get("mentions", 1),
+                    id=record.id,
+                    name=record.name,
+                    type=record.type,
+                    mention_count=record.mention_count,
                     redirect_to=None,
-                    data={"aliases": entity.get("aliases", {entity["name"]: 1}), "titles": []},
+                    data=record.to_dict(),
                 )
             )
 

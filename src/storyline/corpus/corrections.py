@@ -91,7 +91,11 @@ class RuleOutcome:
 def merge(registry: EntityRegistry, a: str, b: str, now: str | None = None) -> Rule:
     """Merge entity ``b`` into ``a`` (ids or names); ``b``'s id then redirects to ``a``."""
     keep, other = _existing(registry, a), _existing(registry, b)
-    rule = Rule("merge", {"into": ref_of(registry, keep).to_dict(), "other": ref_of(registry, other).to_dict()}, _now(now))
+    rule = Rule(
+        "merge",
+        {"into": ref_of(registry, keep).to_dict(), "other": ref_of(registry, other).to_dict()},
+        _now(now),
+    )
     _apply_or_raise(registry, rule)
     return rule
 

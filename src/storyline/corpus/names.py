@@ -228,11 +228,17 @@ def acronyms_of(display: str, kind: str = "MISC") -> set[str]:
     # an acronym inside a name gives all its letters ("US Geological Survey" -> usgs)
     initials = [fold(w).replace(".", "") if is_acronym(w) else fold(w)[0] for w in words]
     folded = [fold(w) for w in words]
-    content = [i for i, w in zip(initials, folded, strict=True) if w not in t.connectors and w not in t.determiners]
+    content = [
+        i for i, w in zip(initials, folded, strict=True) if w not in t.connectors and w not in t.determiners
+    ]
     variants = {"".join(content)}
     variants.add("".join(i for i, w in zip(initials, folded, strict=True) if w not in t.determiners))
     if kind == "ORG":
-        core = [(i, w) for i, w in zip(initials, folded, strict=True) if w not in t.connectors and w not in t.determiners]
+        core = [
+            (i, w)
+            for i, w in zip(initials, folded, strict=True)
+            if w not in t.connectors and w not in t.determiners
+        ]
         while len(core) > 1 and core[-1][1].replace(".", "") in t.org_suffixes:
             core.pop()
         variants.add("".join(i for i, _ in core))
@@ -326,7 +332,9 @@ def _name_words(part: str, kind: str) -> tuple[list[str], list[str], bool, bool]
     if kind == "PER":
         words, roles = _strip_titles(words)
     elif len(words) == 2 and words[0].lower() in t.descriptors:
-        words = words[1:]  # "Automaker GM"; longer names keep their first word ("Government Accountability Office")
+        words = words[
+            1:
+        ]  # "Automaker GM"; longer names keep their first word ("Government Accountability Office")
     if words:
         words[-1] = strip_possessive(words[-1])
         if not words[-1]:

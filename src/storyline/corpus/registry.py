@@ -671,7 +671,9 @@ class EntityRegistry:
             return None  # several people with this surname and nothing to tell them apart
         return self._match_given_name(cluster, ctx, claimed) or self._match_typo(cluster, ctx)
 
-    def _match_given_name(self, cluster: _Cluster, ctx: ArticleContext, claimed: dict[str, int]) -> str | None:
+    def _match_given_name(
+        self, cluster: _Cluster, ctx: ArticleContext, claimed: dict[str, int]
+    ) -> str | None:
         """A given name alone ("Laci") for the one person of the article or its story with that given name."""
         cands = self._candidates("first", given_name_key(cluster.main.key), cluster)
         here = {e for e in cands if e in claimed}
@@ -746,7 +748,9 @@ class EntityRegistry:
         # "Colts" = "Indianapolis Colts", "Senate" = "United States Senate": a qualifier before the name
         for index, key in [("suffix", main.key)] + [("key", rest) for rest in _name_rests(main)]:
             cands = {
-                e for e in self._candidates(index, key, cluster) if claimed.get(e, cluster.cluster) == cluster.cluster
+                e
+                for e in self._candidates(index, key, cluster)
+                if claimed.get(e, cluster.cluster) == cluster.cluster
             }
             eid = self._pick_unique(cands, ctx, claimed)
             if eid:

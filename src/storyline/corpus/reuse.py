@@ -61,8 +61,8 @@ class _Indexed:
 
     published: str | None
     seq: int
-    signature: np.ndarray  # article_perm uint32
-    passages: np.ndarray  # (windows, passage_perm) uint32
+    signature: np.ndarray  # article_perm values, uint16 (low 16 bits of each minimum)
+    passages: np.ndarray  # (windows, passage_perm) uint16
     spans: np.ndarray  # (windows, 2) character offsets
     extent: tuple[int, int]  # first word start, last word end
 
@@ -165,7 +165,10 @@ class ReuseIndex:
     """
 
     def __init__(
-        self, config: ReuseConfig | None = None, text_lookup: TextLookup | None = None, keep_texts: bool = True
+        self,
+        config: ReuseConfig | None = None,
+        text_lookup: TextLookup | None = None,
+        keep_texts: bool = True,
     ) -> None:
         self.config = config or ReuseConfig.from_settings()
         self.text_lookup = text_lookup
@@ -208,16 +211,26 @@ class ReuseIndex:
         last_shingle = max(1, len(words) - c.shingle_words + 1)
         passages = np.array(
             [
-                self._hasher.signature(matrix, start, min(max(start + 1, end - c.shingle_words + 1), last_shingle), c.passage_perm)
+                self._hasher.signature(
+                    matrix,
+                    start,
+                    min(max(start + 1, end - c.shingle_words + 1), last_shingle),
+                    c.passage_perm,
+                )
                 for start, end in ranges
             ],
             dtype=np.uint32,
         ).reshape(len(ranges), c.passage_perm)
-        spans = np.array([_char_span(words, s, e) for s, e in ranges], dtype=np.uint32).reshape(len(ranges), 2)
+        # Only the low 16 bits are kept: two different minima then agree by chance once in 65,536,
+        # which leaves Jaccard estimates and LSH buckets as good while halving memory and state.
+        passages = passages.astype(np.uint16)
+        spans = np.array([_char_span(words, s, e) for s, e in ranges], dtype=np.uint32).reshape(
+            len(ranges), 2
+        )
         return _Indexed(
             published=published,
             seq=seq,
-            signature=self._hasher.signature(matrix, width=c.article_perm),
+            signature=self._hasher.signature(matrix, width=c.article_perm).astype(np.uint16),
             passages=passages,
             spans=spans,
             extent=_char_span(words, 0, len(words)),
@@ -269,7 +282,9 @@ class ReuseIndex:
             if not spans:
                 continue
             found.append(
-                self._reuse(article_id, entry, other_id, other, "passage", self._coverage(entry, other, spans), spans)
+                self._reuse(
+                    article_id, entry, other_id, other, "passage", self._coverage(entry, other, spans), spans
+                )
             )
         return found
 
@@ -284,14 +299,17 @@ class ReuseIndex:
         c = self.config
         runs = align(words.words, other_words.words, c.seed_words, c.gap_words, c.min_passage_words)
         return [
-            ReusedSpan(*_char_span(words, a0, a1), *_char_span(other_words, b0, b1)) for a0, a1, b0, b1 in runs
+            ReusedSpan(*_char_span(words, a0, a1), *_char_span(other_words, b0, b1))
+            for a0, a1, b0, b1 in runs
         ]
 
     @staticmethod
     def _window_spans(entry: _Indexed, other: _Indexed, pairs: list[tuple[int, int]]) -> list[ReusedSpan]:
         """Spans from the matched windows' offsets (used when the earlier text is not available)."""
         spans = []
-        for a_start, a_end in _merge_ranges([(int(entry.spans[i][0]), int(entry.spans[i][1])) for i, _ in pairs]):
+        for a_start, a_end in _merge_ranges(
+            [(int(entry.spans[i][0]), int(entry.spans[i][1])) for i, _ in pairs]
+        ):
             inside = [j for i, j in pairs if a_start <= int(entry.spans[i][0]) < a_end]
             b_start = min(int(other.spans[j][0]) for j in inside)
             b_end = max(int(other.spans[j][1]) for j in inside)
@@ -309,15 +327,23 @@ class ReuseIndex:
 
     @staticmethod
     def _reuse(
-        article_id: str, entry: _Indexed, other_id: str, other: _Indexed, kind: str, score: float, spans: list[ReusedSpan]
+        article_id: str,
+        entry: _Indexed,
+        other_id: str,
+        other: _Indexed,
+        kind: str,
+        score: float,
+        spans: list[ReusedSpan],
     ) -> Reuse:
         first = published_first(article_id, entry.published, entry.seq, other_id, other.published, other.seq)
-        return Reuse(a=article_id, b=other_id, kind=kind, similarity=round(score, 4), spans=spans, first=first)
+        return Reuse(
+            a=article_id, b=other_id, kind=kind, similarity=round(score, 4), spans=spans, first=first
+        )
 
     # --- state ---------------------------------------------------------------------------------
 
     def to_state(self) -> dict[str, Any]:
-        """Compact state: per article its dates, uint32 signatures and window offsets as bytes (no text)."""
+        """Compact state: per article its dates, 16-bit signatures and window offsets as bytes (no text)."""
         return {
             "version": 1,
             "config": self.config.to_dict(),
@@ -326,8 +352,8 @@ class ReuseIndex:
                     "id": article_id,
                     "published": e.published,
                     "seq": e.seq,
-                    "signature": e.signature.astype("<u4").tobytes(),
-                    "passages": e.passages.astype("<u4").tobytes(),
+                    "signature": e.signature.astype("<u2").tobytes(),
+                    "passages": e.passages.astype("<u2").tobytes(),
                     "spans": e.spans.astype("<u4").tobytes(),
                     "extent": list(e.extent),
                 }
@@ -346,8 +372,8 @@ class ReuseIndex:
             entry = _Indexed(
                 published=item["published"],
                 seq=int(item["seq"]),
-                signature=np.frombuffer(item["signature"], dtype="<u4").astype(np.uint32),
-                passages=np.frombuffer(item["passages"], dtype="<u4").astype(np.uint32).reshape(-1, width),
+                signature=np.frombuffer(item["signature"], dtype="<u2").astype(np.uint16),
+                passages=np.frombuffer(item["passages"], dtype="<u2").astype(np.uint16).reshape(-1, width),
                 spans=np.frombuffer(item["spans"], dtype="<u4").astype(np.uint32).reshape(-1, 2),
                 extent=(int(item["extent"][0]), int(item["extent"][1])),
             )

@@ -72,8 +72,10 @@ def windows(text: str, words: Words, min_words: int, max_words: int) -> list[tup
     all_starts: list[int] = []
     for i, start in enumerate(starts):
         end = starts[i + 1] if i + 1 < len(starts) else n
-        all_starts += range(start, max(start + 1, end - min_words + 1), step) if end - start > max_words else [start]
-    sentence_set = starts + [n]
+        all_starts += (
+            range(start, max(start + 1, end - min_words + 1), step) if end - start > max_words else [start]
+        )
+    sentence_set = [*starts, n]
     out = []
     for start in all_starts:
         index = bisect.bisect_left(sentence_set, start + min_words)
@@ -125,7 +127,9 @@ class MinHasher:
         """Permuted hashes, one row per shingle (uint32, wrapping arithmetic)."""
         return hashes[:, None] * self.a[None, :] + self.b[None, :]
 
-    def signature(self, matrix: np.ndarray, start: int = 0, end: int | None = None, width: int | None = None) -> np.ndarray:
+    def signature(
+        self, matrix: np.ndarray, start: int = 0, end: int | None = None, width: int | None = None
+    ) -> np.ndarray:
         """Column minima of rows ``start:end`` (the first ``width`` columns)."""
         rows = matrix[start:end, :width] if width else matrix[start:end]
         return rows.min(axis=0) if len(rows) else np.full(rows.shape[1], 0xFFFFFFFF, dtype=np.uint32)

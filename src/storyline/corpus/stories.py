@@ -115,7 +115,17 @@ class DocumentFrequencies:
     Keys first seen after the snapshot get the highest idf.
     """
 
-    __slots__ = ("_idf_e", "_idf_t", "_max_idf", "entities", "epoch", "n", "refresh_ratio", "snapshot", "terms")
+    __slots__ = (
+        "_idf_e",
+        "_idf_t",
+        "_max_idf",
+        "entities",
+        "epoch",
+        "n",
+        "refresh_ratio",
+        "snapshot",
+        "terms",
+    )
 
     def __init__(self, refresh_ratio: float = 0.02) -> None:
         self.n = 0
@@ -208,7 +218,9 @@ class Profile:
         for key, w in other.entities.items():
             self.entities[key] = self.entities.get(key, 0.0) + w
         if other.first_day is not None:
-            self.first_day = other.first_day if self.first_day is None else min(self.first_day, other.first_day)
+            self.first_day = (
+                other.first_day if self.first_day is None else min(self.first_day, other.first_day)
+            )
         if other.last_day is not None:
             self.last_day = other.last_day if self.last_day is None else max(self.last_day, other.last_day)
         self.size += other.size
@@ -238,7 +250,13 @@ class Profile:
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> Profile:
-        return cls(dict(state["terms"]), dict(state["entities"]), state["first_day"], state["last_day"], state["size"])
+        return cls(
+            dict(state["terms"]),
+            dict(state["entities"]),
+            state["first_day"],
+            state["last_day"],
+            state["size"],
+        )
 
 
 def _pruned(weights: dict[str, float], idf: Any, cap: int) -> dict[str, float]:
@@ -281,7 +299,9 @@ def similarity(a: Profile, b: Profile, df: DocumentFrequencies, config: StoryCon
 def lookup_keys(features: ArticleFeatures, df: DocumentFrequencies, limit: int) -> list[str]:
     """Inverted-index keys of an article: its top terms by tf-idf and its entities (by weight)."""
     terms = ["t:" + k for k in top_keys(features.terms, {k: df.idf_term(k) for k in features.terms}, limit)]
-    ents = ["e:" + k for k in top_keys(features.entities, {k: df.idf_entity(k) for k in features.entities}, limit)]
+    ents = [
+        "e:" + k for k in top_keys(features.entities, {k: df.idf_entity(k) for k in features.entities}, limit)
+    ]
     return terms + ents
 
 
@@ -314,7 +334,9 @@ class _Story:
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> _Story:
-        story = cls(state["id"], state["first_article"], state["created_seq"], Profile.from_state(state["profile"]))
+        story = cls(
+            state["id"], state["first_article"], state["created_seq"], Profile.from_state(state["profile"])
+        )
         story.members = list(state["members"])
         story.keys = dict.fromkeys(state["keys"])
         story.next_split_check = state["next_split_check"]
@@ -375,7 +397,10 @@ class StoryClusterer:
         self._arrival[features.article_id] = self._clock
         article = Profile.of_article(features)
         keys = lookup_keys(features, self.df, self.config.lookup_terms)
-        scored = [(similarity(article, self._stories[sid].profile, self.df, self.config), sid) for sid in self._candidates(keys)]
+        scored = [
+            (similarity(article, self._stories[sid].profile, self.df, self.config), sid)
+            for sid in self._candidates(keys)
+        ]
         scored.sort(key=lambda p: (-p[0], self._stories[p[1]].created_seq, p[1]))
         events: list[StoryEvent] = []
         if scored and scored[0][0] >= self.config.join_threshold:
@@ -481,7 +506,9 @@ class StoryClusterer:
                 self._post(story, lookup_keys(m, self.df, self.config.lookup_terms))
         return events
 
-    def _split_off(self, story: _Story, group: list[ArticleFeatures], part: Profile, at_seq: int, score: float) -> StoryEvent:
+    def _split_off(
+        self, story: _Story, group: list[ArticleFeatures], part: Profile, at_seq: int, score: float
+    ) -> StoryEvent:
         """Move ``group`` out of ``story`` into a new story founded by its earliest arrival."""
         moved = {m.article_id for m in group}
         founder = min(moved, key=lambda aid: (self._arrival[aid], aid))
@@ -603,9 +630,7 @@ def _agglomerate(
     return [[members[i] for i in sorted(group)] for _, group in sorted(groups.items())]
 
 
-def batch_cluster(
-    features_list: list[ArticleFeatures], config: StoryConfig | None = None
-) -> dict[str, str]:
+def batch_cluster(features_list: list[ArticleFeatures], config: StoryConfig | None = None) -> dict[str, str]:
     """Offline clustering of a whole set with the online similarity: article id -> story id.
 
     Document frequencies are counted over the whole set first; a story's id is derived from its

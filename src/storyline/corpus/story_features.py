@@ -219,7 +219,7 @@ def cheap_terms_and_names(text: str) -> tuple[Counter[str], Counter[str]]:
     for match in _WORD.finditer(text):
         word = match.group()
         lower = word.lower()
-        capital = word[0].isupper() and not word.isupper() or (word.isupper() and len(word) > 1)
+        capital = (word[0].isupper() and not word.isupper()) or (word.isupper() and len(word) > 1)
         if capital and not sentence_start and lower not in stops:
             run.append(lower)
         else:

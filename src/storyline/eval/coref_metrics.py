@@ -117,7 +117,9 @@ def ceaf_e(key: Sequence[Iterable[Hashable]], response: Sequence[Iterable[Hashab
     return Score(total, len(k), total, len(r))
 
 
-def conll(key: Sequence[Iterable[Hashable]], response: Sequence[Iterable[Hashable]]) -> dict[str, dict[str, float]]:
+def conll(
+    key: Sequence[Iterable[Hashable]], response: Sequence[Iterable[Hashable]]
+) -> dict[str, dict[str, float]]:
     """MUC, B-cubed and CEAF-e (recall, precision, F1 each) and the CoNLL F1, their mean F1."""
     scores = {"muc": muc(key, response), "b_cubed": b_cubed(key, response), "ceaf_e": ceaf_e(key, response)}
     out: dict[str, dict[str, float]] = {name: s.to_dict() for name, s in scores.items()}

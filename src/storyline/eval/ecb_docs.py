@@ -50,6 +50,8 @@ def read_ecb_documents(data: str | Path | None = None, topics: set[int] | None =
         topic = int(m.group(1))
         if topics is not None and topic not in topics:
             continue
-        docs.append(EcbDocument(id=path.stem, topic=topic, text=document_text(path), gold=f"{topic}_{m.group(3)}"))
+        docs.append(
+            EcbDocument(id=path.stem, topic=topic, text=document_text(path), gold=f"{topic}_{m.group(3)}")
+        )
     docs.sort(key=lambda d: (d.topic, d.gold, d.id))
     return docs

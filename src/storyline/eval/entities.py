@@ -55,7 +55,9 @@ PREDICTED_LABELS = {
     "meantime": frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"}),
     "ecbplus": frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT"}),
 }
-_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
+_NAME_LABELS = frozenset(
+    {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"}
+)
 _DETERMINERS = {"the", "a", "an"}
 _TRIM_END = {"'s", "'", "’s", "’", ",", ".", ")", "(", ";", ":"}
 
@@ -86,10 +88,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="storyline eval entities", description="Cross-document entity coreference (MEANTIME, ECB+)."
     )
-    parser.add_argument("--data", help="the dataset folder (with --dataset) or a folder holding meantime-en/ and ecbplus/")
+    parser.add_argument(
+        "--data", help="the dataset folder (with --dataset) or a folder holding meantime-en/ and ecbplus/"
+    )
     parser.add_argument("--dataset", choices=["meantime", "ecbplus", "all"], default="all")
     parser.add_argument("--mentions", choices=["gold", "predicted", "both"], default="gold")
-    parser.add_argument("--stories", choices=["none", "gold"], default="none", help="give the gold topic as story id")
+    parser.add_argument(
+        "--stories", choices=["none", "gold"], default="none", help="give the gold topic as story id"
+    )
     parser.add_argument(
         "--scope",
         choices=["auto", "corpus", "topic"],
@@ -103,12 +109,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     names = ["meantime", "ecbplus"] if args.dataset == "all" else [args.dataset]
     modes = ["gold", "predicted"] if args.mentions == "both" else [args.mentions]
-    result: dict[str, Any] = {"settings": {"mentions": args.mentions, "stories": args.stories, "limit": args.limit}}
+    result: dict[str, Any] = {
+        "settings": {"mentions": args.mentions, "stories": args.stories, "limit": args.limit}
+    }
     try:
         for name in names:
             folder = _folder(name, args.data, len(names) > 1)
             scope = args.scope if args.scope != "auto" else ("corpus" if name == "meantime" else "topic")
-            result[name] = evaluate(name, folder, modes, args.stories == "gold", args.aliases, args.limit, scope)
+            result[name] = evaluate(
+                name, folder, modes, args.stories == "gold", args.aliases, args.limit, scope
+            )
     except DatasetNotFoundError as error:
         print(f"storyline eval entities: {error}")
         return 2
@@ -395,12 +405,13 @@ def _gold_clusters(docs: list[EvalDocument]) -> list[list[tuple[str, int, int]]]
     return list(clusters.values())
 
 
-def _figures(key: list[list[tuple[str, int, int]]], response: list[list[tuple[str, int, int]]]) -> dict[str, Any]:
+def _figures(
+    key: list[list[tuple[str, int, int]]], response: list[list[tuple[str, int, int]]]
+) -> dict[str, Any]:
     scores: dict[str, Any] = conll(key, response)
     scores["system_mentions"] = sum(len(c) for c in response)
     scores["system_clusters"] = len(response)
     return scores
-
 
 
 if __name__ == "__main__":

@@ -116,24 +116,37 @@ def read_gold_timeline(path: Path) -> dict[dt.date, list[str]]:
     return out
 
 
-def load_t17(root: Path, topics: Sequence[str] | None = None) -> list[T17Topic]:
-    """Folders with both articles and timelines; empty and repeated texts dropped."""
-    out = []
+def load_t17(root: Path, topics: Sequence[str] | None = None, by: str = "topic") -> list[T17Topic]:
+    """Article collections with their gold timelines; empty and repeated texts dropped.
+
+    ``by="topic"`` (news-tls's setting) pools the folders of one topic (``bpoil_bbc``,
+    ``bpoil_reuters``, ... -> ``bpoil``) so that each timeline is built from every outlet's
+    articles; ``by="folder"`` keeps each outlet's folder apart. Folders without articles are left
+    out, and so are their timelines.
+    """
+    groups: dict[str, list[Path]] = {}
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-        if topics and folder.name not in topics:
-            continue
         if not (folder / "articles.json").exists():
             continue
+        key = folder.name.split("_")[0] if by == "topic" else folder.name
+        if topics and key not in topics and folder.name not in topics:
+            continue
+        groups.setdefault(key, []).append(folder)
+    out = []
+    for key, folders in groups.items():
         seen: set[str] = set()
         articles = []
-        for raw in json.loads((folder / "articles.json").read_text(encoding="utf-8")):
-            text = raw.get("text") or ""
-            if not text.strip() or text in seen:
-                continue
-            seen.add(text)
-            articles.append(_t17_article(folder.name, raw))
-        timelines = {p.name: read_gold_timeline(p) for p in sorted(folder.glob("*.timeline.json"))}
-        out.append(T17Topic(folder.name, articles, timelines))
+        timelines = {}
+        for folder in folders:
+            for raw in json.loads((folder / "articles.json").read_text(encoding="utf-8")):
+                text = raw.get("text") or ""
+                if not text.strip() or text in seen:
+                    continue
+                seen.add(text)
+                articles.append(_t17_article(folder.name, raw))
+            for p in sorted(folder.glob("*.timeline.json")):
+                timelines[f"{folder.name}/{p.name}"] = read_gold_timeline(p)
+        out.append(T17Topic(key, articles, timelines))
     return out
 
 
@@ -199,12 +212,16 @@ def tag_articles(
 
 
 def predict_t17(
-    topic: T17Topic, gold: dict[dt.date, list[str]], settings: TimelineSettings
+    topic: T17Topic, gold: dict[dt.date, list[str]], settings: TimelineSettings, spare: int = 0
 ) -> dict[dt.date, list[str]]:
-    """news-tls's protocol: gold span, k gold dates, l = round(mean sentences per date)."""
+    """news-tls's protocol: gold span, k gold dates, l = round(mean sentences per date).
+
+    ``spare`` sentences of the budget ``l`` are left unused when ``l`` exceeds it.
+    """
     start, end = min(gold), max(gold)
     k = len(gold)
     l_sents = round(sum(len(s) for s in gold.values()) / len(gold))
+    l_sents = max(1, l_sents - spare) if l_sents > spare else l_sents
     inside = [a for a in topic.articles if start <= a.dct <= end]
     entries = build_timeline(
         [a.article for a in inside],
@@ -227,7 +244,10 @@ def predict_t17(
 
 
 def evaluate_t17(
-    topics: Sequence[T17Topic], settings: TimelineSettings, log: Callable[[str], None] = lambda _: None
+    topics: Sequence[T17Topic],
+    settings: TimelineSettings,
+    log: Callable[[str], None] = lambda _: None,
+    spare: int = 0,
 ) -> dict[str, Any]:
     """AR-1, AR-2 (many-to-one alignment) and date F1 per timeline and averaged (news-tls)."""
     metric = TimelineRouge()
@@ -235,13 +255,13 @@ def evaluate_t17(
     r1, r2, dates = [], [], []
     for topic in topics:
         for name, gold in topic.timelines.items():
-            pred = predict_t17(topic, gold, settings)
+            pred = predict_t17(topic, gold, settings, spare)
             scores = metric.evaluate(METRIC, pred, [gold])
             d = date_prf(pred, gold)
             r1.append(scores["rouge_1"])
             r2.append(scores["rouge_2"])
             dates.append(d)
-            key = f"{topic.name}/{name}"
+            key = name
             per_timeline[key] = {
                 "ar1_f": scores["rouge_1"]["f_score"],
                 "ar2_f": scores["rouge_2"]["f_score"],
@@ -269,7 +289,7 @@ def evaluate_t17(
 
 
 def run_t17(data: Path, args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
-    topics = load_t17(data, args.topics)
+    topics = load_t17(data, args.topics, args.collections)
     tagger, tagger_name = default_tagger()
     cache = None if args.no_cache else Path(args.cache) / "timeline17-timexes.pkl"
     log(
@@ -279,6 +299,7 @@ def run_t17(data: Path, args: argparse.Namespace, log: Callable[[str], None]) ->
     settings = TimelineSettings.load()
     result = evaluate_t17(topics, settings, log)
     result["tagger"] = tagger_name
+    result["collections"] = args.collections
     result["metric"] = (
         f"tilse {METRIC}, ROUGE-1.5.5 counts (-n 2 -m -s), re-implemented in storyline.eval.tilse_metrics"
     )
@@ -290,17 +311,23 @@ def run_t17(data: Path, args: argparse.Namespace, log: Callable[[str], None]) ->
 def grid_t17(
     topics: Sequence[T17Topic], base: TimelineSettings, log: Callable[[str], None]
 ) -> list[dict[str, Any]]:
-    """Sensitivity of the figures to the date weights and the summary knobs."""
+    """Sensitivity of the figures to one knob at a time (the others at their defaults)."""
+    w = base.weights
+    variants: list[tuple[str, TimelineSettings]] = [
+        ("defaults", base),
+        (
+            "news-tls-like: mention counts only",
+            base.replace(weights={k: 0.0 for k in w} | {"mention_articles": 1.0}),
+        ),
+        ("later_articles=0", base.replace(weights=w | {"later_articles": 0.0})),
+        ("retro_articles=0", base.replace(weights=w | {"retro_articles": 0.0})),
+        ("published=0", base.replace(weights=w | {"published": 0.0})),
+        ("neighbour_penalty=0", base.replace(neighbour_penalty=0.0)),
+        ("relevance_quantile=0", base.replace(relevance_quantile=0.0)),
+        ("max_similarity=0.9999", base.replace(max_similarity=0.9999)),
+        ("topic_terms=0", base.replace(topic_terms=0)),
+    ]
     rows = []
-    variants: list[tuple[str, TimelineSettings]] = []
-    for later in (0.0, 0.5, 1.0, 2.0):
-        for pub in (0.0, 0.5, 1.0, 2.0):
-            w = dict(base.weights, later_articles=later, published=pub)
-            variants.append((f"later={later} published={pub}", base.replace(weights=w)))
-    for sim in (0.3, 0.5, 0.7, 0.9999):
-        variants.append((f"max_similarity={sim}", base.replace(max_similarity=sim)))
-    for n in (0, 10, 40):
-        variants.append((f"topic_terms={n}", base.replace(topic_terms=n)))
     for label, settings in variants:
         r = evaluate_t17(topics, settings)
         rows.append(
@@ -343,7 +370,9 @@ def read_cat(path: Path) -> CatDoc:
         if timex.get("functionInDocument") == "CREATION_TIME":
             dct = timex.get("value")
             if dct and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", dct):
-                dct = _repair_dct(dct, " ".join(words.get(a.get("t_id", ""), "") for a in timex.iter("token_anchor")))
+                dct = _repair_dct(
+                    dct, " ".join(words.get(a.get("t_id", ""), "") for a in timex.iter("token_anchor"))
+                )
     return CatDoc(root.get("doc_id", path.name.split("_")[0]), dct, sentences)
 
 
@@ -617,6 +646,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--task", choices=["all", "t17", "semeval"], default="all")
     parser.add_argument("--topics", nargs="*", help="Timeline17 folders to use (default: all)")
+    parser.add_argument(
+        "--collections",
+        choices=["topic", "folder"],
+        default="topic",
+        help="Timeline17 article collections: pooled per topic (news-tls) or per outlet folder",
+    )
     parser.add_argument("--grid", action="store_true", help="also print the Timeline17 sensitivity grid")
     parser.add_argument("--cache", default=_default_cache(), help="folder for the time-tagging cache")
     parser.add_argument("--no-cache", action="store_true")

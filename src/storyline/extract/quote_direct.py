@@ -26,7 +26,9 @@ from storyline.extract.quote_index import TextIndex
 from storyline.extract.quote_marks import QuotedSpan
 from storyline.extract.quote_types import Candidate
 
-_SLOT_WINDOW = 14
+_SLOT_WINDOW = 30
+#: Dependencies of verbs that describe a noun rather than head the clause.
+_MODIFIER_DEPS = frozenset({"relcl", "acl", "amod", "advcl", "pcomp", "compound", "appos"})
 _BEFORE_WINDOW = 30
 _MIN_UNCUED_WORDS = 4
 _CONTENT_DEPS = frozenset({"ccomp", "dobj", "xcomp", "parataxis"})
@@ -71,14 +73,23 @@ def cue_after(index: TextIndex, quote: QuotedSpan, next_start: int) -> tuple[Tok
         return _closing_cue(window)
     if len(window) >= 2 and window[0].lower_ == "according" and window[1].lower_ == "to":
         return window[0], [window[1]]
-    for position, token in enumerate(window[:8]):
+    for position, token in enumerate(window):
         if token.pos_ not in {"VERB", "AUX"} or token.dep_ in {"aux", "auxpass"}:
             continue
-        if _is_cue_verb(token, loose=slot) or (slot and position <= 3 and _has_subject(token)):
+        subject = _subject_after(token, quote.end)
+        if subject and (_is_cue_verb(token, loose=slot) or position <= 3):
             return token, medium_phrase(token)
-        if token.pos_ == "VERB":
-            return None
+        if token.dep_ in _MODIFIER_DEPS:
+            continue  # a verb inside the speaker's description ("a Democrat who flew to Germany")
+        return None
     return None
+
+
+def _subject_after(verb: Token, start: int) -> bool:
+    """The verb has a noun or pronoun subject of its own, written after ``start``."""
+    if verb.dep_ in {"conj", "xcomp", "advcl", "pcomp"} or any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return False
+    return any(c.dep_ in {"nsubj", "nsubjpass"} and c.idx >= start for c in verb.children)
 
 
 def _closing_cue(window: list[Token]) -> tuple[Token, list[Token]] | None:
@@ -117,10 +128,14 @@ def cue_before(index: TextIndex, quote: QuotedSpan, prev_end: int) -> tuple[Toke
             break
         tokens.append(doc[i])
         i -= 1
-    for token in tokens:
+    for position, token in enumerate(tokens):
         if token.pos_ in {"VERB", "AUX"} and token.dep_ not in {"aux", "auxpass"}:
             if _is_cue_verb(token, loose=True) or (last.text == ":" and _has_subject(token)):
                 return token, medium_phrase(token), that
+            if last.text == "," and position <= 3 and _has_subject(token) and token.dep_ == "ROOT":
+                return token, medium_phrase(token), that  # "Clinton shot back, “...”"
+            if token.dep_ in _MODIFIER_DEPS:
+                continue
             if last.text != ":":
                 return None
     if tokens and tokens[-1].lower_ == "according" and len(tokens) >= 2:
@@ -230,7 +245,8 @@ def colon_source(index: TextIndex, content_start: int) -> tuple[Token, Span] | N
     tokens = doc[first:colon]
     if not 1 <= len(tokens) <= 6 or any(t.pos_ in {"VERB", "AUX"} and t.tag_ != "VBZ" for t in tokens):
         return None
-    if not any(t.ent_type_ in {"PERSON", "ORG", "NORP", "GPE"} or t.pos_ == "PROPN" for t in tokens):
+    named = any(t.ent_type_ in {"PERSON", "ORG", "NORP", "GPE"} or t.pos_ == "PROPN" for t in tokens)
+    if not named and not (len(tokens) <= 3 and all(t.text[:1].isupper() for t in tokens if t.is_alpha)):
         return None
     if any(t.text in {".", "!", "?", '"', "“", "”"} for t in tokens):
         return None
@@ -256,6 +272,8 @@ def _cued(doc: Doc, quote: QuotedSpan, verb: Token, extra: list[Token], confiden
     else:
         source = subject_of(verb)
         cue = cue_extent(verb, extra)
+    if source is not None and "\n" in doc.text[min(source.start_char, verb.idx) : max(source.end_char, verb.idx)]:
+        source = None  # the parse ran across a paragraph break
     return Candidate([(quote.start, quote.end)], "direct", cue, verb, source, confidence, note)
 
 

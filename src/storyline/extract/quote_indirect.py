@@ -22,6 +22,8 @@ from storyline.extract.quote_cues import cue_extent, cue_lemma, lexicon, medium_
 from storyline.extract.quote_index import TextIndex
 from storyline.extract.quote_types import Candidate
 
+#: Verbs whose object is the person spoken to ("told him the deal ...").
+_ADDRESSEE_VERBS = frozenset({"tell", "ask", "urge", "warn", "inform", "remind", "assure", "promise", "advise"})
 _PHRASAL_PREPS = frozenset({"for", "on", "about", "against", "to", "at", "with", "over", "of", "in", "into"})
 _PHRASAL_VERBS = {
     "call": {"for", "on"},
@@ -133,6 +135,12 @@ def _clause_parts(verb: Token, clause: Token) -> list[tuple[int, int]] | None:
     start, end = clause.left_edge.i, clause.right_edge.i + 1
     if start <= verb.i < end:
         return None
+    if clause.i > verb.i and not any(c.dep_ in {"nsubj", "nsubjpass", "expl", "csubj"} for c in clause.children):
+        # "warned the islands would stay": the parser took the clause's subject for an object
+        obj = next((c for c in verb.children if c.dep_ == "dobj" and c.right_edge.i + 1 == start), None)
+        addressee = obj is not None and (obj.pos_ == "PRON" or obj.ent_type_ == "PERSON")
+        if obj is not None and not (addressee and cue_lemma(verb) in _ADDRESSEE_VERBS):
+            start = obj.left_edge.i
     for token in doc[clause.i + 1 : end]:
         if token.tag_ == "VBG" and token.dep_ in {"advcl", "xcomp", "conj", "dep"} and cue_lemma(token) in lexicon().speech:
             if token.i > clause.i and doc[token.left_edge.i - 1].text == ",":
@@ -152,6 +160,14 @@ def _parenthetical_parts(verb: Token) -> list[tuple[int, int]] | None:
         return None
     parts = [p for p in (_span_chars(doc, start, cut_start), _span_chars(doc, cut_end, end)) if p]
     return parts or None
+
+
+def _takes_that_clause(verb: Token) -> bool:
+    """Any verb with an explicit "that" clause after it and a subject ("he stressed that ...")."""
+    if cue_lemma(verb) in {"be", "have", "do", "make", "get", "seem", "appear", "mean", "ensure", "require"}:
+        return False
+    has_subject = any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children)
+    return has_subject and any(c.dep_ == "ccomp" and c.i > verb.i and _has_that(c) for c in verb.children)
 
 
 def _has_that(clause: Token) -> bool:
@@ -219,7 +235,7 @@ def indirect_candidates(doc: Doc, index: TextIndex) -> list[Candidate]:
             if candidate:
                 found.append(candidate)
             continue
-        if lemma in lex.clause_verbs:
+        if lemma in lex.clause_verbs or _takes_that_clause(token):
             candidate = _clause_candidate(token)
         if candidate is None and lemma in lex.infinitive:
             candidate = _infinitive_candidate(token)
@@ -231,7 +247,29 @@ def indirect_candidates(doc: Doc, index: TextIndex) -> list[Candidate]:
             candidate = _object_candidate(token)
         if candidate is not None:
             found.append(candidate)
-    return found
+    return [c for c in (_within_paragraph(c, index) for c in found) if c is not None]
+
+
+def _within_paragraph(candidate: Candidate, index: TextIndex) -> Candidate | None:
+    """The candidate with its content clipped to the cue's paragraph (parses run across them)."""
+    if candidate.verb is None:
+        return candidate
+    para_start, para_end = index.paras[index.paragraph_of(candidate.verb.idx)] if index.paras else (0, len(index.text))
+    parts = []
+    for start, end in candidate.parts:
+        start, end = max(start, para_start), min(end, para_end)
+        while start < end and (index.text[start].isspace() or index.text[start] in ",;:—"):
+            start += 1
+        while end > start and (index.text[end - 1].isspace() or index.text[end - 1] in ",;:—"):
+            end -= 1
+        if end > start:
+            parts.append((start, end))
+    if not parts:
+        return None
+    candidate.parts = parts
+    if candidate.source is not None and not para_start <= candidate.source.start_char < para_end:
+        candidate.source = None
+    return candidate
 
 
 def _make(verb: Token, parts: list[tuple[int, int]], extra: list[Token], source: Span | None, confidence: float) -> Candidate:

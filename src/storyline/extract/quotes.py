@@ -123,7 +123,7 @@ def _inside(span: tuple[int, int], candidate: Candidate) -> bool:
 def _starts_inside(inner: Candidate, outer: Candidate) -> bool:
     """``inner`` begins inside ``outer``'s content and does not reach past the next fragment."""
     first = inner.start
-    return any(s <= first < e for s, e in outer.parts) and inner.end <= outer.end + 3
+    return any(s <= first < e for s, e in outer.parts)
 
 
 def _union(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -137,6 +137,17 @@ def _union(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[int
     return merged
 
 
+def _adds_words(text: str, outer: Candidate, inner: Candidate) -> bool:
+    """``outer``'s content has words outside ``inner``'s fragments (not only marks and punctuation)."""
+    for start, end in outer.parts:
+        pieces = [(start, end)]
+        for s2, e2 in inner.parts:
+            pieces = [p for a, b in pieces for p in ((a, min(b, s2)), (max(a, e2), b)) if p[0] < p[1]]
+        if any(any(c.isalnum() for c in text[a:b]) for a, b in pieces):
+            return True
+    return False
+
+
 def _absorbs(doc: Doc, candidate: Candidate, accepted: list[Candidate]) -> list[Candidate] | None:
     """Accepted direct quotes that ``candidate`` turns into a mixed quote; None when it clashes."""
     absorbed = []
@@ -144,6 +155,8 @@ def _absorbs(doc: Doc, candidate: Candidate, accepted: list[Candidate]) -> list[
     for other in accepted:
         same_cue = other.verb is not None and candidate.verb is not None and other.verb.i == candidate.verb.i
         if other.kind == "direct" and (same_cue or other.cue is None) and _starts_inside(other, candidate):
+            if not _adds_words(doc.text, candidate, other):
+                return None  # the same quotation seen twice: keep it direct
             absorbed.append(other)
             continue
         if same_cue or _overlaps(candidate, other):

@@ -168,20 +168,24 @@ class SpeakerResolver:
         candidates = self._recent_people(source.start_char, gender)
         if not candidates:
             return Speaker(**base, name=None, confidence=0.1, reason="pronoun with no antecedent")
-        best = candidates[0]
-        entity = self.by_cluster[best[1]]
-        agree = self.genders.get(best[1]) == gender
+        score, key = candidates[0]
+        if isinstance(key, str):  # a subject the NER did not tag as a person
+            return Speaker(**base, name=key, confidence=0.5, reason="pronoun: most recent subject (name not recognized)")
+        entity = self.by_cluster[key]
+        agree = self.genders.get(key) == gender
         confidence = 0.8 if agree else 0.6
-        if len(candidates) > 1 and candidates[1][0] == best[0] and not agree:
+        if len(candidates) > 1 and candidates[1][0] == score and not agree:
             return Speaker(**base, name=None, confidence=0.2, reason="ambiguous: two candidates")
         return Speaker(**base, name=entity.name, cluster=entity.cluster, confidence=confidence,
                        reason="pronoun: " + ("gender agrees" if agree else "most recent person"))
 
-    def _recent_people(self, before: int, gender: str) -> list[tuple[float, int]]:
-        """Person clusters compatible with ``gender``, best first, as (score, cluster).
+    def _recent_people(self, before: int, gender: str) -> list[tuple[float, int | str]]:
+        """Persons compatible with ``gender``, best first, as (score, cluster or bare name).
 
-        Nearer sentences score higher; subjects, known agreeing gender and the previous
-        quote's speaker get a bonus; names inside quotations a malus.
+        Nearer sentences score higher; the subject of a sentence (more so of its main verb),
+        a known agreeing gender and the previous quote's speaker get a bonus; a name inside a
+        quotation or modifying another noun ("Obama consultant Cornell Belcher") a malus.
+        Capitalized subjects the NER missed or mislabelled compete with a lower score.
         """
         doc = self.doc
         token = doc.char_span(before, before + 1, alignment_mode="expand")
@@ -194,26 +198,51 @@ class SpeakerResolver:
             if before - sentences[-1].start_char > _PERSON_WINDOW_CHARS:
                 break
             sentences.append(index.sentence(sentences[-1].start - 1))
-        scored: dict[int, float] = {}
+        scored: dict[int | str, float] = {}
         for distance, sent in enumerate(sentences):
+            covered: set[int] = set()
             for mention in self._mentions_in(sent.start_char, min(sent.end_char, before)):
+                span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+                if span is not None:
+                    covered.update(range(span.start, span.end))
                 entity = self.by_cluster.get(mention.cluster)
-                if entity is None or entity.label != "PERSON":
+                if entity is None or entity.label != "PERSON" or span is None:
                     continue
                 known = self.genders.get(entity.cluster)
                 if known is not None and known != gender:
                     continue
-                span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-                subject = span is not None and span.root.dep_ in {"nsubj", "nsubjpass"}
-                quoted = any(s <= mention.start < e for s, e in self.quoted)
-                score = 10.0 - distance + (1.5 if subject else 0.0) + (0.7 if known == gender else 0.0)
-                score -= 3.0 if quoted else 0.0
+                score = 10.0 - distance + self._position_bonus(span.root, mention.start)
+                score += 0.7 if known == gender else 0.0
                 score += (mention.start - sent.start_char) / max(1, len(sent.text)) * 0.3
                 scored[entity.cluster] = max(scored.get(entity.cluster, -99.0), score)
+            for word in sent:
+                if word.idx >= before or word.dep_ != "nsubj" or word.pos_ != "PROPN" or not word.text[:1].isupper():
+                    continue
+                if word.i in covered and any(
+                    self.by_cluster.get(m.cluster) is not None and self.by_cluster[m.cluster].label == "PERSON"
+                    for m in self._mentions_in(word.idx, word.idx + len(word.text) + 1)
+                ):
+                    continue
+                if names.is_role_word(word.text) or word.lower_ in lexicon().groups:
+                    continue
+                name = doc[word.left_edge.i : word.i + 1].text if word.left_edge.pos_ == "PROPN" else word.text
+                score = 9.0 - distance + self._position_bonus(word, word.idx)
+                scored[name] = max(scored.get(name, -99.0), score)
         last = self.last_speaker
         if last is not None and last.cluster in scored and last.start is not None and before - last.start < 2000:
             scored[last.cluster] += 2.0
         return sorted(((s, c) for c, s in scored.items()), key=lambda x: -x[0])
+
+    def _position_bonus(self, root: Token, start: int) -> float:
+        """Bonus for a subject (of the main verb above all), malus inside quotes or as a modifier."""
+        bonus = 0.0
+        if root.dep_ in {"nsubj", "nsubjpass"}:
+            bonus += 1.5 + (1.0 if root.head.dep_ == "ROOT" else 0.0)
+        if root.dep_ in {"compound", "poss", "amod", "nmod"}:
+            bonus -= 2.5
+        if any(s <= start < e for s, e in self.quoted):
+            bonus -= 3.0
+        return bonus
 
     def _group_pronoun(self, source: Span, kind: str, base: dict) -> Speaker:
         mentions = self._mentions_in(max(0, source.start_char - 600), source.start_char)

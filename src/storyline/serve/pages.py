@@ -157,10 +157,20 @@ def article_spans(article: dict[str, Any], sources: list[tuple[int, int]]) -> li
             )
         if speaker.get("start") is not None and speaker.get("end") is not None:
             spans.append(Span(speaker["start"], speaker["end"], "m-speaker", f"speaker: {who}"))
-    spans += [
-        Span(s, e, "m-source", "source of a timeline entry", anchor=f"span-{s}-{e}") for s, e in sources
-    ]
+    for start, end in sources:
+        inner_start, inner_end = _strip_span(article["text"], start, end)
+        spans.append(
+            Span(inner_start, inner_end, "m-source", "requested passage", anchor=f"span-{start}-{end}")
+        )
     return spans
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without its leading and trailing whitespace (kept whole when it is all whitespace)."""
+    piece = text[start:end]
+    if not piece.strip():
+        return start, end
+    return start + len(piece) - len(piece.lstrip()), end - (len(piece) - len(piece.rstrip()))
 
 
 # ---- dates and charts ------------------------------------------------------------------------
@@ -367,13 +377,12 @@ def assign_lane(
     if len(lane_ends) < MAX_LANES:
         lane_ends.append(labelled[1])
         return len(lane_ends) - 1, True
-    lane = next((i for i, end in enumerate(lane_ends[:MAX_LANES]) if end < dot[0]), None)
-    if lane is None:  # one overflow row of bare dots, which may overlap
-        lane = MAX_LANES
+    free = next((i for i, end in enumerate(lane_ends[:MAX_LANES]) if end < dot[0]), None)
+    if free is None:  # one overflow row of bare dots, which may overlap
         lane_ends[MAX_LANES:] = [max([*lane_ends[MAX_LANES:], dot[1]])]
-    else:
-        lane_ends[lane] = dot[1]
-    return lane, False
+        return MAX_LANES, False
+    lane_ends[free] = dot[1]
+    return free, False
 
 
 def timeline_layout(entries: list[dict[str, Any]], width: int = TIMELINE_WIDTH) -> dict[str, Any]:

@@ -152,7 +152,7 @@ def date_events(doc: Doc, timexes: list[Timex], dct: str | None) -> list[Event]:
             dated_by_head[token.i] = dated
             date: str | None = dated.value
         elif _past(token) and dct:
-            date, confidence = dct, _DCT_DEFAULT
+            date, confidence = dct.split("T")[0], _DCT_DEFAULT
         else:
             date, confidence = None, _UNDATED
         span = _clause_span(doc, token)

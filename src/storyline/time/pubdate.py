@@ -1,54 +1,40 @@
-"""The article's publication (creation) date, weighed from every signal; the year of an undated dateline from neighbours.
+"""The article's publication (creation) date, weighed from every signal it has.
 
-Signals (see ``storyline.time.pubdate_signals``) are weighed together:
+Signals (``storyline.time.pubdate_signals``) are weighed together:
 
 1. Upper bounds (crawl date, page-render stamps, "Updated ..." lines) reject any dated signal after them.
 2. Dated signals (metadata, htmldate, a dateline with a year, "Published ..." lines, bare date lines, a
    dated headline) vote for their date; a date one day off lends part of its weight (time zones).
-3. A dateline without a year ("March 3") picks the day; its year comes from the best dated signal when
-   that is within ``anchor_days``, else from anniversaries, the years the text names and a weekday
-   constraint inside a window closed by an upper bound. No evidence for the year: ``XXXX``.
+3. A dateline without a year ("March 3") gives the day: it refines a month, and replaces a markup or
+   headline day one day off (time zones) or far later (a re-post). A publication line that states
+   another day wins: the dateline's day is then the filing or event day.
+4. With no dated signal, the dateline's year comes from anniversaries, or from the one year of the
+   window [latest year the text names, upper bound] that the day fits (weekday, Feb 29). No evidence
+   for the year: ``XXXX``. Never a year the evidence does not support.
 
-Weights and confidence settings are in ``data/pubdate_weights.toml``.
+``refine_with_neighbours`` (``pubdate_neighbours``) settles an open year at corpus level. Weights and
+confidence settings are in ``data/pubdate_weights.toml``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-import tomllib
-from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
 from storyline.model import DateEstimate, Dateline, Evidence, RawDocument, RemovedLine, Timex, precision_of
 from storyline.time.pubdate_calendar import (
     first_day,
-    last_day,
     parse_timex,
     timex,
     to_date,
     valid_day,
     weekday_of,
 )
-from storyline.time.pubdate_signals import Signal, Signals, YearMention, bound_day, collect
+from storyline.time.pubdate_config import config
+from storyline.time.pubdate_neighbours import refine_with_neighbours
+from storyline.time.pubdate_signal import Signal
+from storyline.time.pubdate_signals import Signals, YearMention, bound_day, collect
 
 __all__ = ["estimate_published", "refine_with_neighbours"]
-
-
-@dataclass(frozen=True, slots=True)
-class _Config:
-    weights: dict[str, float]
-    agreement: dict[str, float]
-    confidence: dict[str, float]
-    neighbours: dict[str, float]
-
-
-@cache
-def _config() -> _Config:
-    text = resources.files("storyline.data").joinpath("pubdate_weights.toml").read_text(encoding="utf-8")
-    data = tomllib.loads(text)
-    return _Config(data["weights"], data["agreement"], data["confidence"], data["neighbours"])
 
 
 def estimate_published(
@@ -103,7 +89,7 @@ def _bound_evidence(bound: tuple[dt.date, Signal] | None) -> list[Evidence]:
 
 
 def _weight(signal: Signal) -> float:
-    return _config().weights.get(signal.role, 0.3)
+    return config().weights.get(signal.role, 0.3)
 
 
 def _relation(a: Signal | str, b: Signal | str) -> str | None:
@@ -119,7 +105,7 @@ def _relation(a: Signal | str, b: Signal | str) -> str | None:
     if da is None or db is None:
         return "near" if (ya, ma) == (yb, mb) else None
     date_a, date_b = to_date(ya, ma, da), to_date(yb, mb, db)
-    if date_a and date_b and abs((date_a - date_b).days) <= _config().agreement["near_days"]:
+    if date_a and date_b and abs((date_a - date_b).days) <= config().agreement["near_days"]:
         return "near"
     return None
 
@@ -170,7 +156,7 @@ def _latest_named_year(
 def _score(
     candidate: Signal, accepted: list[Signal], anchor: Signal | None, signals: Signals, latest: int | None
 ) -> float:
-    cfg = _config()
+    cfg = config()
     score = 0.0
     for other in accepted:
         relation = _relation(candidate, other)
@@ -203,7 +189,7 @@ def _from_dated(
     rejected: list[Evidence],
 ) -> DateEstimate:
     """The best-supported dated signal; a dateline's day replaces its day when close (or a re-post)."""
-    cfg = _config()
+    cfg = config()
     latest_mention = _latest_named_year(signals.mentions, bound)
     latest = latest_mention.year if latest_mention else None
     best = _pick(accepted, anchor, signals, latest)
@@ -259,7 +245,7 @@ def _anchored_value(anchor: Signal | None, best: Signal) -> tuple[str, int]:
     """
     if anchor is None or best.role in _PUBLICATION_ROLES:
         return best.value, 0
-    cfg = _config()
+    cfg = config()
     found = _anchor_year(anchor, best)
     if found is None:
         return best.value, 0
@@ -323,9 +309,9 @@ def _weekday_adjust(value: str, signals: Signals, evidence: list[Evidence]) -> f
     wanted = int(signals.weekday.value[-1])
     if weekday_of(year, month, day) == wanted:
         evidence.append(signals.weekday.evidence())
-        return _config().confidence["weekday_bonus"]
+        return config().confidence["weekday_bonus"]
     evidence.append(signals.weekday.evidence("does not match the chosen date"))
-    return -_config().confidence["weekday_penalty"]
+    return -config().confidence["weekday_penalty"]
 
 
 # --- a day without a year -------------------------------------------------------------------------------
@@ -336,7 +322,7 @@ def _from_anchor(
 ) -> DateEstimate:
     """The year of a day written without one: an anniversary, or the one year of the window [latest year
     the text names, year of the upper bound] that the day fits (weekday, Feb 29); else ``XXXX``."""
-    cfg = _config()
+    cfg = config()
     _, month, day = anchor.parts
     assert month is not None and day is not None
     weekday = int(signals.weekday.value[-1]) if signals.weekday else None
@@ -377,87 +363,11 @@ def _from_years(
         year = years.pop()
         if year is not None and (bound is None or year <= bound[0].year):
             evidence = [s.evidence() for s in signals.years] + rejected + _bound_evidence(bound)
-            return _estimate(timex(year), _config().confidence["year_only"], evidence)
+            return _estimate(timex(year), config().confidence["year_only"], evidence)
     return DateEstimate(None, "unknown", 0.0, rejected + _bound_evidence(bound))
 
 
 def _estimate(value: str, confidence: float, evidence: list[Evidence]) -> DateEstimate:
-    cfg = _config().confidence
+    cfg = config().confidence
     confidence = min(cfg["ceiling"], max(cfg["floor"], confidence))
     return DateEstimate(value, precision_of(value), round(confidence, 3), evidence)
-
-
-# --- neighbours ------------------------------------------------------------------------------------------
-
-_WEEKDAY_VALUE = re.compile(r"^XXXX-WXX-([1-7])$")
-_BOUND_KINDS = ("crawl-bound", "render-bound", "update-bound")
-
-
-def refine_with_neighbours(estimate: DateEstimate, neighbours: list[DateEstimate]) -> DateEstimate:
-    """Give an undated-year estimate (``XXXX-03-03``) the year its dated neighbours agree on, else keep it.
-
-    Each neighbour points to the year that puts the day closest to its own date; neighbours farther than
-    ``window_days`` point nowhere. The year is taken when those that point agree and are at least half of
-    the dated neighbours; the weekday and upper bound recorded in the evidence must hold.
-    """
-    year, month, day = parse_timex(estimate.value)
-    if year is not None or month is None:
-        return estimate
-    cfg = _config()
-    window = int(cfg.neighbours["window_days"])
-    weekday, bound = _constraints(estimate.evidence)
-    dated = [(n, parse_timex(n.value)) for n in neighbours if n.value]
-    dated = [(n, parts) for n, parts in dated if parts[0] is not None and parts[1] is not None]
-    if not dated:
-        return estimate
-
-    def fits(candidate: int) -> bool:
-        if day is not None and not valid_day(candidate, month, day):
-            return False
-        if weekday is not None and (day is None or weekday_of(candidate, month, day) != weekday):
-            return False
-        return bound is None or first_day(candidate, month, day) <= bound
-
-    close: list[tuple[DateEstimate, int]] = []  # neighbours within the window, with the year they point to
-    for neighbour, (n_year, n_month, n_day) in dated:
-        reference = to_date(n_year, n_month, n_day) if n_year is not None else None
-        if reference is None:
-            continue
-        options = [
-            (abs((d - reference).days), y)
-            for y in range(reference.year - 1, reference.year + 2)
-            if fits(y) and (d := to_date(y, month, day)) is not None
-        ]
-        if options and min(options)[0] <= window:
-            close.append((neighbour, min(options)[1]))
-    years = {year for _, year in close}
-    if len(years) != 1 or 2 * len(close) < len(dated):  # one year, backed by at least half the neighbours
-        return estimate
-    chosen = years.pop()
-    value = timex(chosen, month, day)
-    values = ", ".join(sorted({n.value or "" for n, _ in close}))
-    evidence = [
-        *estimate.evidence,
-        Evidence("neighbours", f"{len(close)} dated neighbouring article(s): {values}", timex(chosen)),
-    ]
-    confidence = min(
-        cfg.confidence["neighbours_max"],
-        cfg.confidence["neighbours_base"] + cfg.confidence["neighbours_per_article"] * len(close),
-    )
-    return DateEstimate(value, precision_of(value), round(max(confidence, estimate.confidence), 3), evidence)
-
-
-def _constraints(evidence: list[Evidence]) -> tuple[int | None, dt.date | None]:
-    """The weekday the date must fall on and the upper bound, as recorded in an estimate's evidence."""
-    weekday = None
-    bound: dt.date | None = None
-    for item in evidence:
-        if item.kind == "weekday" and item.value and "does not match" not in item.text:
-            match = _WEEKDAY_VALUE.match(item.value)
-            weekday = int(match.group(1)) if match else weekday
-        elif item.kind in _BOUND_KINDS and item.value:
-            year, month, day = parse_timex(item.value)
-            if year is not None:
-                day_bound = last_day(year, month, day)
-                bound = day_bound if bound is None else min(bound, day_bound)
-    return weekday, bound

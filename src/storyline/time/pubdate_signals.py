@@ -16,43 +16,24 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-from storyline.model import Dateline, Evidence, RawDocument, RemovedLine, Timex
+from storyline.model import Dateline, RawDocument, RemovedLine, Timex
+from storyline.time.pubdate_anniversary import anniversary_years
 from storyline.time.pubdate_calendar import (
     DateMention,
     calendar,
     capitalised_ok,
     find_dates,
     last_day,
-    number_value,
+    month_number,
     parse_date_string,
     parse_timex,
-    timex,
     weekday_number,
     word_alternation,
 )
+from storyline.time.pubdate_signal import Signal
 
 RENDER_REASON = "page-render timestamp"
 _TITLE_MAX = 150  # a first line longer than this is a paragraph, not a headline
-
-
-@dataclass(slots=True)
-class Signal:
-    """One dated signal: a TIMEX3 value, the role that sets its weight, and where it was found."""
-
-    kind: str
-    role: str
-    value: str
-    text: str
-    start: int | None = None
-    end: int | None = None
-
-    @property
-    def parts(self) -> tuple[int | None, int | None, int | None]:
-        return parse_timex(self.value)
-
-    def evidence(self, note: str | None = None) -> Evidence:
-        text = f"{self.text} ({note})" if note else self.text
-        return Evidence(self.kind, text, self.value, self.start, self.end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,9 +69,8 @@ class Cues:
     leftover: re.Pattern[str]
     future_before: frozenset[str]
     weekday_not_after: frozenset[str]
-    elapsed_openers: frozenset[str]
-    elapsed_markers: frozenset[str]
-    anniversary: re.Pattern[str]
+    weekday_future: frozenset[str]
+    other_day: re.Pattern[str]
 
 
 @cache
@@ -108,13 +88,6 @@ def cues() -> Cues:
         rf"\d{{1,2}}[:.h]\d{{2}}(?::\d{{2}})?|(?<!\w)(?:{zones})\.?(?!\w)|[+-]\d{{1,2}}(?::?\d{{2}})?|\bat\b|\bon\b|[\W_]",
         re.IGNORECASE,
     )
-    ordinal = r"(?:\d{1,3}(?:st|nd|rd|th)|[a-z]+(?:-[a-z]+)?)"
-    anniversary = re.compile(
-        rf"\b(?P<n>{ordinal})\s+(?P<word>{word_alternation(data['anniversary'])})\b"
-        rf"|\b(?P<alone>centenary|centennial|bicentenary|bicentennial)\b"
-        rf"|\b(?P<count>\d{{1,3}}|[a-z]+(?:-[a-z]+)?)\s+years\s+(?P<rel>ago|since|after|on\s+from)\b",
-        re.IGNORECASE,
-    )
     return Cues(
         published=cue_pattern(data["published"]),
         updated=cue_pattern(data["updated"]),
@@ -124,9 +97,8 @@ def cues() -> Cues:
         leftover=leftover,
         future_before=frozenset(data["future_before"]),
         weekday_not_after=frozenset(data["weekday_not_after"]),
-        elapsed_openers=frozenset(data["elapsed_openers"]),
-        elapsed_markers=frozenset(data["elapsed_markers"]),
-        anniversary=anniversary,
+        weekday_future=frozenset(data["weekday_future"]),
+        other_day=re.compile(rf"\b(?:{word_alternation(data['lead_names_the_day'])})\b", re.IGNORECASE),
     )
 
 
@@ -333,6 +305,22 @@ _WEEKDAY_ABBREVIATIONS = frozenset(["mon", "tue", "tues", "wed", "thu", "thur", 
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[\"“'‘(]?[A-Z])|\n")
 
 
+def _names_the_day(text: str, start: int, end: int, rules: Cues) -> bool:
+    """False for "last Tuesday", "will tender Thursday", "Monday's crash", "Black Monday"."""
+    before = re.findall(r"[\w']+", text[max(0, start - 40) : start])[-4:]
+    if before and before[-1].lower() in rules.weekday_not_after:
+        return False
+    if any(w.lower() in rules.weekday_future for w in before) or re.match(r"\s+will\b", text[end : end + 8]):
+        return False
+    if text[end : end + 2] in ("'s", "’s"):
+        return False
+    following = re.match(r"\s+([A-Z]\w*)", text[end : end + 30])
+    named_before = (
+        before and before[-1][:1].isupper() and not text[:start].rstrip().endswith((".", "-", "—", "–"))
+    )
+    return not (named_before or (following and month_number(following.group(1)) is None))
+
+
 def lead_weekday(text: str, dateline: Dateline | None, timexes: list[Timex] | None = None) -> Signal | None:
     """The one weekday the dateline and the first sentence after it name ("said on Tuesday"), if exactly one."""
     if dateline is None or not dateline.date:
@@ -346,6 +334,8 @@ def lead_weekday(text: str, dateline: Dateline | None, timexes: list[Timex] | No
     end = _SENTENCE_END.search(text, dateline.end)
     lead_end = min(end.start() if end else len(text), dateline.end + 300)
     rules = cues()
+    if rules.other_day.search(text, dateline.end, lead_end):
+        return None  # "said today that ... on Monday": the weekday names another day
     names = word_alternation(calendar().weekdays)
     found: dict[int, tuple[str, int, int]] = {}
     for match in re.finditer(rf"(?<!\w)({names})\.?(?!\w)", text[dateline.start : lead_end], re.IGNORECASE):
@@ -353,8 +343,7 @@ def lead_weekday(text: str, dateline: Dateline | None, timexes: list[Timex] | No
         if not capitalised_ok(word) or word.lower() in _WEEKDAY_ABBREVIATIONS:
             continue
         start = dateline.start + match.start()
-        before = _WORD_BEFORE.search(text[max(0, start - 20) : start])
-        if before and before.group(1).lower() in rules.weekday_not_after:
+        if not _names_the_day(text, start, start + len(word), rules):
             continue
         number = weekday_number(word)
         if number is not None:
@@ -367,158 +356,3 @@ def lead_weekday(text: str, dateline: Dateline | None, timexes: list[Timex] | No
         return None
     number, (word, start, end_) = next(iter(found.items()))
     return Signal("weekday", "weekday", f"XXXX-WXX-{number}", word, start, end_)
-
-
-# --- anniversaries ---------------------------------------------------------------------------------------
-
-# A sentence ends at . ! ? before a space, at a blank line, or at a line break before anything but a
-# lower-case letter (a hard-wrapped line goes on in lower case).
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"”’)]?\s+|\n\s*\n|\n(?![ \t]*[a-z])")
-_ANY_YEAR = re.compile(r"(?<![\w.,/-])(1[0-9]\d\d|20\d\d)(?![\w%]|[.,]\d)")
-_HEAD = re.compile(r"[^\W\d_]{3,}")
-_STOP_HEADS = frozenset(
-    [
-        "the",
-        "of",
-        "and",
-        "its",
-        "his",
-        "her",
-        "their",
-        "this",
-        "that",
-        "which",
-        "who",
-        "end",
-        "start",
-        "beginning",
-    ]
-)
-
-
-def anniversary_years(text: str) -> list[Signal]:
-    """Years computed from anniversaries and elapsed years ("the 60th anniversary of the 1956 declaration").
-
-    When the year counted from is not in the phrase's clause, the years of the other sentences (else
-    paragraphs) about the phrase's head noun ("the war") are the candidates: one signal per candidate,
-    for the weigher to narrow down with the weekday and the bounds.
-    """
-    signals: list[Signal] = []
-    sentences = _sentences(text)
-    for offset, sentence in sentences:
-        for match in cues().anniversary.finditer(sentence):
-            count, role = _elapsed(match)
-            if count is None or (role != "anniversary" and not _said_of_now(sentence[: match.start()])):
-                continue
-            bases = _base_years(text, (offset, sentence), match, role, sentences)
-            named = {int(y) for y in _ANY_YEAR.findall(sentence)}
-            for base in sorted(bases):
-                year = base + count
-                if year in named or not 1900 <= year <= 2099:
-                    continue  # "in 1990, 20 years after the 1970 coup" dates an event, not the article
-                start, end = offset + match.start(), offset + match.end()
-                signals.append(Signal("anniversary", role, timex(year), sentence.strip(), start, end))
-    return signals
-
-
-def _sentences(text: str) -> list[tuple[int, str]]:
-    """``(offset, sentence)`` pairs; line breaks inside a sentence become spaces, so offsets hold."""
-    found: list[tuple[int, str]] = []
-    start = 0
-    for match in [*_SENTENCE_BREAK.finditer(text), None]:
-        end = match.start() if match else len(text)
-        if text[start:end].strip():
-            found.append((start, text[start:end].replace("\n", " ")))
-        start = match.end() if match else end
-    return found
-
-
-def _said_of_now(before: str) -> bool:
-    """True when "N years since/after" opens the sentence, closes it after a comma ("..., 70 years after
-    the war") or follows a present marker ("it has been", "marks")."""
-    rules = cues()
-    if before.rstrip().endswith(","):
-        return True
-    words = [w.lower() for w in re.findall(r"[^\W\d_]+", before)]
-    if all(w in rules.elapsed_openers for w in words):
-        return True
-    return words[-1] in rules.elapsed_markers
-
-
-def _elapsed(match: re.Match[str]) -> tuple[int | None, str]:
-    if match.group("alone"):
-        return number_value(match.group("alone")), "anniversary"
-    if match.group("n"):
-        count = number_value(match.group("n"))
-        if count is None:  # "the centenary": the word itself says how many years
-            count = calendar().numbers.get(match.group("word").lower())
-        return count, "anniversary"
-    count = number_value(match.group("count"))
-    rel = match.group("rel").lower()
-    role = "years-after" if rel == "after" else "years-since"
-    return (count if count and count >= 2 else None), role
-
-
-_MAX_BASES = 3
-
-
-def _base_years(
-    text: str, where: tuple[int, str], match: re.Match[str], role: str, sentences: list[tuple[int, str]]
-) -> set[int]:
-    """The years counted from: named in the phrase's clause, else in other sentences (or paragraphs)
-    about its head noun; none when there are more than a few."""
-    offset, sentence = where
-    after = sentence[match.end() :]
-    if match.group("rel") and match.group("rel").lower() == "ago":
-        return {int(y) for y in _ANY_YEAR.findall(sentence)}  # "Seventy years ago, in 1950, ..."
-    clause = re.split(r"[;:,](?!\d)", after, maxsplit=1)[0] if role != "anniversary" else after
-    years = _ANY_YEAR.findall(clause)
-    if years:
-        return {int(years[0])}
-    if role == "anniversary":
-        before = set(_ANY_YEAR.findall(sentence[max(0, match.start() - 40) : match.start()]))
-        if len(before) == 1:
-            return {int(before.pop())}
-    heads = [w for w in _HEAD.findall(clause[:80]) if w.lower() not in _STOP_HEADS]
-    if not heads:
-        return set()
-    head = heads[-1] if role != "anniversary" else _noun_after_of(clause) or heads[-1]
-    about = re.compile(rf"\b{re.escape(head)}\b", re.IGNORECASE)
-    found = {
-        int(y)
-        for start, other in sentences
-        if start != offset and about.search(other)
-        for y in _ANY_YEAR.findall(other)
-    }
-    if not found:
-        own = (offset, offset + len(sentence))
-        for paragraph in _paragraphs(text):
-            rest = _outside(text, paragraph, own)
-            if about.search(rest):
-                found |= {int(y) for y in _ANY_YEAR.findall(rest)}
-    return found if len(found) <= _MAX_BASES else set()
-
-
-def _paragraphs(text: str) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    for line in text.split("\n"):
-        if line.strip():
-            spans.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return spans
-
-
-def _outside(text: str, span: tuple[int, int], hole: tuple[int, int]) -> str:
-    """The text of ``span`` without the part that ``hole`` covers."""
-    start, end = span
-    if hole[1] <= start or hole[0] >= end:
-        return text[start:end]
-    return text[start : max(start, hole[0])] + " " + text[min(end, hole[1]) : end]
-
-
-def _noun_after_of(clause: str) -> str | None:
-    """The head of "of the 1956 declaration" / "of the end of the war": the last content word before a break."""
-    phrase = re.split(r"[,;:.(]|\b(?:which|that|when|who|in|on|at|with)\b", clause, maxsplit=1)[0]
-    words = [w for w in _HEAD.findall(phrase) if w.lower() not in _STOP_HEADS]
-    return words[-1] if words else None

@@ -53,7 +53,7 @@ def _year_ok(m: re.Match[str], text: str) -> bool:
     prev = _word_before(text, start)
     nxt = _word_after(text, end)
     prev_char = text[start - 1 : start]
-    if prev_char in "$£€#":
+    if prev_char and prev_char in "$£€#":
         return False
     if (
         prev_char == "-"

@@ -54,7 +54,7 @@ def _fragments() -> dict[str, str]:
     f["YEAR"] = r"(?<![\d$£€.,:/])(?:1[0-9]\d\d|20\d\d)(?![\d%]|,\d|\.\d)"
     f["COMPOUND"] = alternation(tens) + "(?:[- ]" + alternation(ones) + ")?"
     f["NUM"] = (
-        r"(?:\d+(?:\.\d+)?(?:\s+\d/\d)?|(?:" + f["COMPOUND"] + r")(?:\s+and\s+a\s+half)?|"
+        r"(?:(?<![\d,.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s+\d/\d)?|(?:" + f["COMPOUND"] + r")(?:\s+and\s+a\s+half)?|"
         + alternation(numbers) + r"(?:\s+and\s+a\s+half)?|an?)"
     )  # fmt: skip
     f["VAGUE"] = alternation(lex["vague_numbers"]["words"])
@@ -208,7 +208,7 @@ _TEMPLATES: tuple[tuple[str, str, str], ...] = (
     (
         "quarter_code",
         r"(?<!\w)(?P<q>Q[1-4])(?:\s+(?:of\s+)?(?P<y>%(YEAR)s)|[\s/-]?(?P<yy>'?\d\d)(?!\d))?(?!\w)",
-        "q1 q2 q3 q4",
+        "q",
     ),
     (
         "half",
@@ -409,7 +409,7 @@ _YEARISH = re.compile(r"(?<!\d)[12]\d{3}(?!\d)")
 def token_keys(token: str) -> tuple[str, ...]:
     """The trigger classes of one :data:`TOKEN` (``#year``, ``#iso``, ``#clock``, ...)."""
     if token[0] == "'":
-        return ("#apos",) if len(token) == 3 or token.endswith("0s") else ()
+        return ("#decade",) if token.endswith("0s") else ("#apos",) if len(token) == 3 else ()
     keys = ["#"]
     if token.endswith("0s") or token.endswith("0's"):
         keys.append("#decade")

@@ -299,7 +299,7 @@ def previous_word(text: str, start: int) -> str:
 def set_context(text: str, start: int) -> bool:
     """True when "a year" follows an amount or a counted noun ("$5 a year", "twice a day",
     "four flights a week"): a frequency, not a span."""
-    word = previous_word(text, start)
+    word = previous_word(text, start).lstrip("$£€")
     if not word or word in duration_prepositions():
         return False
     if word[0].isdigit() or word in (

@@ -1,0 +1,159 @@
+"""PolNeAR reader and the attribution scorer (storyline.eval.polnear, storyline.eval.quotes)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from storyline.eval import quotes as ev
+from storyline.eval.common import shared_datasets
+from storyline.eval.polnear import parse_ann, read_split
+
+# An invented article and a brat file in PolNeAR's format (tabs between fields).
+TEXT = 'Kral wins.\n\n"We won," Kral said. "Again."\n\nLind said the vote was fair.\n'
+ANN = (
+    "T1\tContent 12 21\t\"We won,\"\n"
+    "T2\tSource 22 26\tKral\n"
+    "T3\tCue 27 31\tsaid\n"
+    "T4\tAttribution 27 31\tsaid\n"
+    "T5\tContent 33 41\t\"Again.\"\n"
+    "E1\tAttribution:T4 Content:T1 Cue:T3 Source:T2 Content2:T5\n"
+    "T6\tSource 43 47\tLind\n"
+    "T7\tCue 48 52\tsaid\n"
+    "T8\tContent 53 61;62 70\tthe vote was\n"
+    "fair\n"
+    "T9\tAttribution 48 52\tsaid\n"
+    "E2\tAttribution:T9 Content:T8 Cue:T7 Source:T6\n"
+    "#1\tAnnotatorNotes T8\tA note that must be ignored\n"
+)
+
+
+def test_parse_ann_reads_roles_fragments_content2_and_multiline_records():
+    first, second = parse_ann(ANN)
+    assert first.content == ((12, 21), (33, 41))
+    assert first.cue == ((27, 31),)
+    assert first.source == ((22, 26),)
+    assert second.content == ((53, 61), (62, 70))
+    assert [TEXT[s:e] for s, e in second.content] == ["the vote", "was fair"]
+
+
+def test_read_split_keeps_one_annotator_version(tmp_path: Path):
+    folder = tmp_path / "dev"
+    (folder / "text").mkdir(parents=True)
+    (folder / "attributions").mkdir()
+    (folder / "text" / "doc_a.txt").write_text(TEXT, encoding="utf-8")
+    (folder / "attributions" / "doc_a_ff01.ann").write_text(ANN, encoding="utf-8")
+    (folder / "attributions" / "doc_a_0a02.ann").write_text(ANN.split("T6")[0], encoding="utf-8")
+    (document,) = read_split(tmp_path, "dev")
+    assert document.annotator == "0a02"  # the lexicographically first version
+    assert len(document.attributions) == 1
+
+
+def test_normalize_joins_fragments_split_by_white_space_only():
+    text = "ab cd, ef"
+    assert ev.normalize([(3, 5), (0, 2)], text) == ((0, 5),)
+    assert ev.normalize([(0, 2), (7, 9)], text) == ((0, 2), (7, 9))
+    assert ev.normalize([(2, 4)], text) == ((3, 4),)  # outer white space trimmed
+
+
+def _toy(system_source_2: tuple = ((28, 34),)):
+    gold = [
+        ev.Attribution(content=((10, 30),), cue=((5, 9),), source=((0, 4),)),
+        ev.Attribution(content=((40, 50),), cue=((35, 39),), source=((31, 34),)),
+        ev.Attribution(content=((60, 70),), cue=((55, 59),), source=()),
+    ]
+    system = [
+        ev.Attribution(content=((10, 30),), cue=((5, 9),), source=((0, 4),), kind="direct"),
+        ev.Attribution(content=((42, 55),), cue=((35, 39),), source=system_source_2, kind="indirect"),
+        ev.Attribution(content=((80, 90),), cue=((75, 79),), source=((70, 74),), kind="indirect"),
+    ]
+    return system, gold
+
+
+def test_scorer_on_a_hand_computed_case():
+    system, gold = _toy()
+    result = ev.summarize(ev.score_document(system, gold))
+    # content: S1 = G1 exactly; S2 overlaps G2; S3 matches nothing.
+    assert result["content_exact"] == pytest.approx({"precision": 1 / 3, "recall": 1 / 3, "f1": 1 / 3})
+    assert result["content_overlap"] == pytest.approx({"precision": 2 / 3, "recall": 2 / 3, "f1": 2 / 3})
+    # source, on the two content-matched pairs: S1 exact, S2 overlapping only.
+    assert result["source_exact"] == pytest.approx({"precision": 0.5, "recall": 0.5, "f1": 0.5})
+    assert result["source_overlap"] == pytest.approx({"precision": 1.0, "recall": 1.0, "f1": 1.0})
+    # cues: two of three on each side are equal.
+    assert result["cue_exact"]["f1"] == pytest.approx(2 / 3)
+    # whole attributions: S1-G1 and S2-G2 match on content, cue and source.
+    assert result["attribution"] == pytest.approx({"precision": 2 / 3, "recall": 2 / 3, "f1": 2 / 3})
+    # citron-style proportional content overlap: 20 + 8 shared characters, 43 system, 40 gold.
+    proportional = result["citron_proportional"]["content"]
+    assert proportional["precision"] == pytest.approx(28 / 43)
+    assert proportional["recall"] == pytest.approx(28 / 40)
+    assert result["system_kinds"] == {"direct": 1, "indirect": 2, "mixed": 0}
+
+
+def test_scorer_counts_a_missing_system_source_against_recall_only():
+    system, gold = _toy(system_source_2=())
+    result = ev.summarize(ev.score_document(system, gold))
+    # S2 has no source: 1 system source among the matched pairs, 2 gold ones.
+    assert result["source_exact"] == pytest.approx({"precision": 1.0, "recall": 0.5, "f1": 2 / 3})
+    assert result["attribution"]["f1"] == pytest.approx(1 / 3)
+
+
+def test_greedy_matching_is_one_to_one():
+    pairs = ev.greedy_match([((0, 10),), ((5, 12),)], [((0, 10),)], lambda s, g: ev.overlap(s, g))
+    assert pairs == [(0, 0)]
+
+
+def test_speaker_judgement_uses_the_previous_gold_source_for_pronouns():
+    text = "Anna Novak spoke. Kral left. She said it."
+    mentions = [
+        SimpleNamespace(start=0, end=10, text="Anna Novak", cluster=0),
+        SimpleNamespace(start=18, end=22, text="Kral", cluster=1),
+    ]
+    entities = [
+        SimpleNamespace(cluster=0, name="Anna Novak", label="PERSON", titles=[]),
+        SimpleNamespace(cluster=1, name="Kral", label="PERSON", titles=["Mr."]),
+    ]
+    by_cluster = {e.cluster: e for e in entities}
+    she = ((29, 32),)
+    assert ev.gold_referents(she, text, mentions, by_cluster, [((0, 10),), she]) == [(0, "Anna Novak")]
+    assert ev.gold_referents(((18, 22),), text, mentions, by_cluster) == [(1, "Kral")]
+    assert ev.gold_referents(((11, 16),), text, mentions, by_cluster) is None  # names nobody
+    right = ev.Attribution(content=((33, 40),), speaker_name="Anna Novak", speaker_cluster=0)
+    wrong = ev.Attribution(content=((33, 40),), speaker_name="Kral", speaker_cluster=1)
+    assert ev.speaker_matches(right, [(0, "Anna Novak")])
+    assert not ev.speaker_matches(wrong, [(0, "Anna Novak")])
+
+
+def test_main_prints_json_for_a_small_dataset(tmp_path: Path, capsys):
+    folder = tmp_path / "dev"
+    (folder / "text").mkdir(parents=True)
+    (folder / "attributions").mkdir()
+    (folder / "text" / "doc_a.txt").write_text(TEXT, encoding="utf-8")
+    (folder / "attributions" / "doc_a_ff01.ann").write_text(ANN, encoding="utf-8")
+    assert ev.main(["--data", str(tmp_path), "--split", "dev", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["documents"] == 1
+    assert result["gold_attributions"] == 2
+    assert result["crashes"] == 0
+    assert result["content_overlap"]["recall"] == pytest.approx(1.0)
+
+
+def test_main_reports_a_missing_dataset(tmp_path: Path, capsys):
+    assert ev.main(["--data", str(tmp_path / "absent")]) == 2
+
+
+@pytest.mark.shared
+def test_polnear_dev_reads_cleanly():
+    root = shared_datasets()
+    if root is None or not (root / "polnear").is_dir():
+        pytest.skip("shared/datasets/polnear is absent")
+    documents = list(read_split(root / "polnear", "dev"))
+    assert len(documents) == 84
+    assert sum(len(d.attributions) for d in documents) > 2000
+    for document in documents:
+        for attribution in document.attributions:
+            for start, end in attribution.content + attribution.cue + attribution.source:
+                assert 0 <= start < end <= len(document.text)

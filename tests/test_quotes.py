@@ -1,0 +1,205 @@
+"""Who said what (storyline.extract.quotes) on short invented sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline.extract.entities import find_entities
+from storyline.extract.quote_marks import find_quoted_spans
+from storyline.extract.quotes import extract_quotes
+from storyline.nlp import load_nlp
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+@pytest.fixture(scope="module")
+def quotes_of(nlp):
+    def run(text: str):
+        doc = nlp(text)
+        mentions, entities = find_entities(doc)
+        quotes = extract_quotes(doc, mentions, entities)
+        for quote in quotes:
+            assert doc.text[quote.start : quote.end] == quote.text
+            assert all(quote.start <= s < e <= quote.end for s, e in quote.parts)
+            if quote.cue is not None:
+                assert doc.text[quote.cue_start : quote.cue_end] == quote.cue
+            if quote.speaker is not None and quote.speaker.start is not None:
+                assert doc.text[quote.speaker.start : quote.speaker.end] == quote.speaker.surface
+            assert quote.date is None
+        return quotes
+
+    return run
+
+
+def _only(quotes):
+    assert len(quotes) == 1, [q.text for q in quotes]
+    return quotes[0]
+
+
+def test_direct_quote_with_cue_after(quotes_of):
+    quote = _only(quotes_of('Foreign Minister Anna Novak arrived in Brno. "We will not sign this deal," Novak said.'))
+    assert quote.kind == "direct"
+    assert quote.text == '"We will not sign this deal,"'  # the content keeps its marks, as PolNeAR does
+    assert quote.cue == "said"
+    assert quote.speaker.surface == "Novak"
+    assert quote.speaker.name == "Anna Novak"
+
+
+def test_cue_inside_the_quote_gives_two_fragments_and_a_pronoun_speaker(quotes_of):
+    text = 'Foreign Minister Anna Novak arrived on Monday.\n\n"It is," she said, "a first step."'
+    quote = _only(quotes_of(text))
+    assert [text[s:e] for s, e in quote.parts] == ['"It is,"', '"a first step."']
+    assert quote.speaker.surface == "she"
+    assert quote.speaker.name == "Anna Novak"
+    assert quote.speaker.reason.startswith("pronoun")
+
+
+def test_cue_before_with_colon_across_a_paragraph(quotes_of):
+    text = "Foreign Minister Anna Novak spoke on Monday. Novak told the assembly:\n\n\"We will stay. Never.\""
+    quote = _only(quotes_of(text))
+    assert quote.kind == "direct"
+    assert quote.text == '"We will stay. Never."'
+    assert quote.cue == "told"
+    assert quote.speaker.name == "Anna Novak"
+
+
+def test_quote_over_two_paragraphs_by_the_journalistic_convention(quotes_of):
+    text = 'Anna Novak spoke on Monday.\n\nNovak said: "The first part goes on.\n\n"And the second part ends."'
+    quote = _only(quotes_of(text))
+    assert quote.text == '"The first part goes on.\n\n"And the second part ends."'
+    assert quote.note is None
+    assert quote.speaker.name == "Anna Novak"
+
+
+def test_uncued_paragraph_continues_the_previous_speaker(quotes_of):
+    text = 'Anna Novak spoke on Monday.\n\n"We will stay," Novak said.\n\n"Nobody will move us from these islands."'
+    quote = _only(quotes_of(text))
+    assert len(quote.parts) == 2
+    assert quote.speaker.name == "Anna Novak"
+
+
+def test_indirect_speech_with_that(quotes_of):
+    quote = _only(quotes_of("Peter Kral said that the talks had failed."))
+    assert quote.kind == "indirect"
+    assert quote.text == "that the talks had failed"
+    assert quote.cue == "said"
+    assert quote.speaker.name == "Peter Kral"
+
+
+def test_indirect_speech_without_that_and_verbs_other_than_say(quotes_of):
+    quote = _only(quotes_of("Peter Kral warned the islands would stay closed."))
+    assert quote.text == "the islands would stay closed"
+    assert quote.cue == "warned"
+
+
+def test_according_to(quotes_of):
+    quote = _only(quotes_of("According to the ministry, the talks failed."))
+    assert quote.text == "the talks failed"
+    assert quote.cue == "According to"
+    assert quote.speaker.surface == "the ministry"
+    assert quote.speaker.name == "ministry"
+
+
+def test_mixed_quote(quotes_of):
+    quote = _only(quotes_of('Peter Kral said the deal was "not normal".'))
+    assert quote.kind == "mixed"
+    assert quote.text == 'the deal was "not normal"'
+
+
+def test_role_phrase_resolves_to_the_title_holder(quotes_of):
+    text = (
+        "Government spokeswoman Eva Lind met reporters on Monday. Peter Kral left early. "
+        "The spokeswoman said the talks would continue."
+    )
+    quote = _only(quotes_of(text))
+    assert quote.speaker.surface == "The spokeswoman"
+    assert quote.speaker.name == "Eva Lind"
+
+
+def test_the_ministers_spokeswoman_is_not_the_minister(quotes_of):
+    text = "Foreign Minister Anna Novak met reporters. The minister's spokeswoman said the talks would continue."
+    quote = _only(quotes_of(text))
+    assert quote.speaker.name != "Anna Novak"
+    assert quote.speaker.name is None
+    assert quote.speaker.reason
+
+
+def test_pronoun_without_antecedent_is_unresolved_with_a_reason(quotes_of):
+    quote = _only(quotes_of("He said the talks would continue."))
+    assert quote.speaker.surface == "He"
+    assert quote.speaker.name is None
+    assert quote.speaker.cluster is None
+    assert quote.speaker.reason == "pronoun with no antecedent"
+    assert quote.confidence <= 0.5
+
+
+def test_group_and_organisation_are_speakers(quotes_of):
+    group = _only(quotes_of("Officials warned that prices would rise."))
+    assert group.speaker.name == "Officials"
+    organisation = _only(quotes_of("The ministry said the border would stay closed."))
+    assert organisation.speaker.name == "ministry"
+
+
+def test_inverted_cue_with_appositive_speaker(quotes_of):
+    quote = _only(quotes_of('"This is nonsense," said Peter Kral, the government spokesman.'))
+    assert quote.cue == "said"
+    assert quote.speaker.name == "Peter Kral"
+
+
+def test_unbalanced_mark_is_noted_and_less_confident(quotes_of):
+    quote = _only(quotes_of('Peter Kral said "we will win and left.\n\nNothing else happened.'))
+    assert quote.note == "unbalanced quotation marks"
+    assert quote.confidence < 0.9
+    assert quote.text == '"we will win and left.'
+
+
+def test_headline_colon(quotes_of):
+    quote = _only(quotes_of('Novak: "We will win the vote."'))
+    assert quote.cue == ":"
+    assert quote.speaker.surface == "Novak"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        '"',
+        "“",
+        "”",
+        '""',
+        "''",
+        '" " "',
+        "“a” ” “ «b» ‘c’ '",
+        "He said: ",
+        'According to',
+        '"Unclosed at the very end',
+        "Closed only” here, then “open again\n\n“and again",
+        "\n\n\n",
+        "‘’‘’‘’",
+        "“" * 50,
+    ],
+)
+def test_odd_marks_never_crash(quotes_of, text):
+    quotes_of(text)
+
+
+def test_marks_are_paired_with_curly_straight_and_guillemets():
+    text = "«Un» and “two” and \"three\" and ‘four words in here’."
+    spans = find_quoted_spans(text)
+    assert [text[q.start : q.end] for q in spans] == ["«Un»", "“two”", '"three"', "‘four words in here’"]
+    assert all(q.balanced for q in spans)
+
+
+def test_apostrophes_are_not_quotation_marks():
+    text = "Voters' views don't matter, the party's chief said in the '90s."
+    assert find_quoted_spans(text) == []
+
+
+def test_orphan_closing_mark_is_recovered_from_the_paragraph_start():
+    text = "First words here” and more."
+    (quote,) = find_quoted_spans(text)
+    assert (quote.start, quote.end) == (0, 17)
+    assert not quote.balanced
