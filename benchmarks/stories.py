@@ -72,7 +72,11 @@ def main(argv: list[str] | None = None) -> int:
     feature_times: list[float] = []
     links = 0
     rows = []
-    for n, (doc_id, day, title, body) in enumerate(docs[: max(checkpoints)], start=1):
+    total = max(checkpoints)
+    at_80: dict[str, str] = {}
+    for n, (doc_id, day, title, body) in enumerate(docs[:total], start=1):
+        if n == round(0.8 * total):
+            at_80 = clusterer.assignments()
         t0 = time.perf_counter()
         links += len(reuse.add(doc_id, body, day, n))
         t1 = time.perf_counter()
@@ -108,7 +112,13 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"articles grew {n_growth:.1f}x; reuse time grew {rows[-1][1] / base_reuse:.2f}x, clustering {rows[-1][2] / base_story:.2f}x"
     )
-    print(f"merges+splits: {len(clusterer.events)}")
+    kinds = [e.kind for e in clusterer.events]
+    final = clusterer.assignments()
+    same = sum(1 for aid, sid in at_80.items() if clusterer.resolve(sid) == final[aid])
+    print(f"merges: {kinds.count('merge')}, splits: {kinds.count('split')}")
+    print(
+        f"stability: {same / max(1, len(at_80)):.4f} of the {len(at_80)} articles present at 80% keep their story id"
+    )
     return 0
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from reuters import write_jsonl  # noqa: E402
+from reuters import write_jsonl
 
 SPACY_ONLY = """
 import json, sys
@@ -46,7 +46,9 @@ def run_measured(command: list[str]) -> tuple[float, float, str]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--limit", type=int, default=2000, help="number of Reuters-21578 stories")
     parser.add_argument("--jobs", type=int, default=1)
     args = parser.parse_args()
@@ -55,11 +57,23 @@ def main() -> int:
         n = write_jsonl(corpus, args.limit)
         spacy_s, spacy_mb, _ = run_measured([sys.executable, "-c", SPACY_ONLY, str(corpus)])
         db = str(Path(tmp) / "bench.db")
-        ingest_cmd = [sys.executable, "-m", "storyline.cli", "ingest", str(corpus), "--db", db, "--quiet",
-                      "--jobs", str(args.jobs)]
+        ingest_cmd = [
+            sys.executable,
+            "-m",
+            "storyline.cli",
+            "ingest",
+            str(corpus),
+            "--db",
+            db,
+            "--quiet",
+            "--jobs",
+            str(args.jobs),
+        ]
         ingest_s, ingest_mb, _ = run_measured(ingest_cmd)
     spacy_rate, ingest_rate = n / spacy_s, n / ingest_s
-    print(f"Reuters-21578, first {n} stories; jobs={args.jobs}; wall time includes interpreter start and model load")
+    print(
+        f"Reuters-21578, first {n} stories; jobs={args.jobs}; wall time includes interpreter start and model load"
+    )
     print(f"{'run':<28}{'seconds':>10}{'articles/s':>12}{'peak RSS MiB':>14}")
     print(f"{'spaCy nlp.pipe only':<28}{spacy_s:>10.1f}{spacy_rate:>12.1f}{spacy_mb:>14.0f}")
     print(f"{'storyline ingest':<28}{ingest_s:>10.1f}{ingest_rate:>12.1f}{ingest_mb:>14.0f}")

@@ -12,12 +12,12 @@ from storyline.cli import main
 ARTICLES = {
     "wire/one.txt": (
         "Ministers meet in Sella\n\nSELLA, March 3 /NORTH WIRE/. Foreign Minister Anna Novak met President "
-        "Dmitry Ivanov on Tuesday to discuss the islands in 2019.\n\n\"We are ready to talk,\" Novak said.\n"
+        'Dmitry Ivanov on Tuesday to discuss the islands in 2019.\n\n"We are ready to talk," Novak said.\n'
         "Get short URL\n0 63\n"
     ),
     "wire/two.txt": (
         "Novak returns to Sella\n\nSELLA, June 5 /NORTH WIRE/. Anna Novak returned to Sella on Wednesday for "
-        "another round of island talks with Ivanov in 2019.\n\n\"The talks were useful,\" she said.\n"
+        'another round of island talks with Ivanov in 2019.\n\n"The talks were useful," she said.\n'
     ),
 }
 
@@ -41,7 +41,9 @@ def test_unknown_option_is_a_usage_error() -> None:
     assert exit_info.value.code == 2
 
 
-def test_rejected_inputs_are_listed_and_exit_one(corpus: Path, db_path: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_rejected_inputs_are_listed_and_exit_one(
+    corpus: Path, db_path: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     (corpus / "empty.txt").write_text("", encoding="utf-8")
     code = main(["ingest", str(corpus), str(corpus / "missing.txt"), "--db", db_path, "--quiet"])
     err = capsys.readouterr().err
@@ -52,7 +54,9 @@ def test_rejected_inputs_are_listed_and_exit_one(corpus: Path, db_path: str, cap
     assert sum(1 for line in lines if line["record"] == "article") == 2
 
 
-def test_query_commands_run_on_an_ingested_corpus(corpus: Path, db_path: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_query_commands_run_on_an_ingested_corpus(
+    corpus: Path, db_path: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["ingest", str(corpus), "--db", db_path, "--quiet"]) == 0
     capsys.readouterr()
     assert main(["stories", "--db", db_path, "--json"]) == 0

@@ -67,7 +67,9 @@ def test_every_truth_noise_line_is_removed_and_titles_found(ingested: dict[str, 
     for truth in TRUTH["articles"]:
         article = articles[truth["id"]]
         removed = {r["text"] for r in article["removed"]}
-        missing = [line for line in truth["noise"] if line.strip() not in removed and line.strip() in article["text"]]
+        missing = [
+            line for line in truth["noise"] if line.strip() not in removed and line.strip() in article["text"]
+        ]
         assert not missing, f"{truth['id']}: noise kept: {missing}"
         assert article["title"] == truth["title"], truth["id"]
         assert all(r["reason"] for r in article["removed"])
@@ -84,14 +86,18 @@ def test_publication_dates_are_right_or_honestly_unknown(ingested: dict[str, Any
             unknown_year += 1
         else:
             pytest.fail(f"{truth['id']}: published {value}, truth {truth['date']} ({truth['date_clue']})")
-    assert right >= 16, f"only {right} of {len(TRUTH['articles'])} dated exactly ({unknown_year} with unknown year)"
+    assert right >= 16, (
+        f"only {right} of {len(TRUTH['articles'])} dated exactly ({unknown_year} with unknown year)"
+    )
 
 
 def test_no_date_comes_from_a_render_stamp(ingested: dict[str, Any]) -> None:
     for article in ingested["export"]["articles"]:
         for evidence in article["published"]["evidence"]:
             if "render" in evidence["kind"] or "crawl" in evidence["kind"]:
-                assert evidence["value"] != article["published"]["value"] or evidence["kind"].endswith("bound")
+                assert evidence["value"] != article["published"]["value"] or evidence["kind"].endswith(
+                    "bound"
+                )
 
 
 def test_the_two_stories_are_found(ingested: dict[str, Any]) -> None:

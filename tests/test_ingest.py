@@ -84,8 +84,17 @@ def test_size_limit_is_configurable(tmp_path: Path) -> None:
 
 def test_jsonl_keeps_unknown_fields_and_skips_a_malformed_line(tmp_path: Path) -> None:
     lines = [
-        json.dumps({"text": ARTICLE, "title": "Talks", "url": "https://x.example/1", "date": "2019-03-05",
-                    "outlet": "Wire", "section": "World", "author": "A. Writer"}),
+        json.dumps(
+            {
+                "text": ARTICLE,
+                "title": "Talks",
+                "url": "https://x.example/1",
+                "date": "2019-03-05",
+                "outlet": "Wire",
+                "section": "World",
+                "author": "A. Writer",
+            }
+        ),
         "{not json",
         json.dumps({"title": "no body"}),
         json.dumps({"text": "Second article body with enough words to be an article.", "outlet": "Wire"}),

@@ -98,7 +98,7 @@ def test_acronyms() -> None:
     assert "vmc" in acronyms_of("Velta Motor Company", "ORG") and "vm" in acronyms_of(
         "Velta Motor Company", "ORG"
     )
-    assert "usgs" in acronyms_of("US Geological Survey", "ORG")
+    assert "uscs" in acronyms_of("US Coastal Survey", "ORG")
     assert acronyms_of("Velta", "ORG") == set()
 
 

@@ -19,7 +19,15 @@ def test_new_database_gets_the_current_schema_version_and_wal(db_path: str) -> N
         assert current_version(conn) == t.SCHEMA_VERSION
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         tables = set(sa.inspect(conn).get_table_names())
-    assert {"articles", "quotes", "entities", "stories", "timeline_entries", "reuse", "articles_fts"} <= tables
+    assert {
+        "articles",
+        "quotes",
+        "entities",
+        "stories",
+        "timeline_entries",
+        "reuse",
+        "articles_fts",
+    } <= tables
 
 
 def test_reopening_does_not_migrate_again(db_path: str) -> None:

@@ -74,8 +74,9 @@ class NoiseVocabulary:
 def load_vocabulary() -> NoiseVocabulary:
     """Read the packaged noise vocabulary once."""
     data = tomllib.loads(resources.files("storyline.data").joinpath("noise.toml").read_text("utf-8"))
-    limits = data.pop("limits", {})
-    return NoiseVocabulary(**{k: tuple(v) for k, v in data.items()}, **limits)
+    limits: dict[str, int] = data.pop("limits", {})
+    words: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in data.items()}
+    return NoiseVocabulary(**words, **limits)  # type: ignore[arg-type]
 
 
 @dataclass(slots=True)
@@ -204,9 +205,9 @@ def _line_reason(line: str, vocab: NoiseVocabulary, boilerplate: set[str], title
     if len(words) <= 6 and not _is_sentence(line) and _phrase_coverage(lower, vocab.comment_words) >= 0.5:
         return COMMENTS
     header = lower.rstrip(" :.-–—»>").strip()
-    if len(words) <= 6 and any(header == h or header.startswith(h + " ") for h in vocab.related_headers):
-        if not _is_sentence(line):
-            return RELATED_HEADER
+    is_header = any(header == h or header.startswith(h + " ") for h in vocab.related_headers)
+    if len(words) <= 6 and is_header and not _is_sentence(line):
+        return RELATED_HEADER
     if _is_short(line, vocab) and _phrase_coverage(lower, vocab.widget_words) >= 0.5:
         return WIDGET
     if len(words) <= 10 and not _is_sentence(line) and len(_BREADCRUMB_SEPARATORS.findall(line)) >= 2:
@@ -224,12 +225,14 @@ def _is_counter(words: list[str], vocab: NoiseVocabulary) -> bool:
     if not numeric:
         return False
     rest = " ".join(w.lower() for w in words if not _NUMERIC_TOKEN.match(w))
-    return not rest or _phrase_coverage(rest, vocab.widget_words + vocab.comment_words + ("views", "likes")) >= 1
+    return (
+        not rest or _phrase_coverage(rest, vocab.widget_words + vocab.comment_words + ("views", "likes")) >= 1
+    )
 
 
 def _stamp_reason(line: str, lower: str, words: list[str], vocab: NoiseVocabulary) -> str | None:
     """A standalone timestamp line: page furniture unless it says it is the publication date."""
-    if len(words) > 12 or _is_sentence(line) and len(words) > 8:
+    if len(words) > 12 or (_is_sentence(line) and len(words) > 8):
         return None
     has_date = bool(_DATE_NUMERIC.search(line) or (_DATE_WORDS.search(line) and re.search(r"\d", line)))
     if not has_date:
@@ -276,7 +279,8 @@ def _take_title(lines: list[str], reasons: dict[int, str]) -> str | None:
 
 def _assemble(lines: list[str], starts: list[int], reasons: dict[int, str], title: str | None) -> CleanResult:
     removed = [
-        RemovedLine(text=lines[i].strip(), reason=reason, line_no=i + 1) for i, reason in sorted(reasons.items())
+        RemovedLine(text=lines[i].strip(), reason=reason, line_no=i + 1)
+        for i, reason in sorted(reasons.items())
     ]
     pieces: list[str] = []
     offset_map: list[tuple[int, int, int]] = []

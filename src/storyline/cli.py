@@ -56,8 +56,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", help="only quotes on or after this date")
     p.add_argument("--json", action="store_true")
 
-    p = command("entities", "List entities, or correct the registry: merge A B | split ENTITY ALIAS | rename ENTITY NAME | ignore NAME.")
-    p.add_argument("action", nargs="?", choices=["list", "merge", "split", "rename", "ignore"], default="list")
+    p = command(
+        "entities",
+        "List entities, or correct the registry: merge A B | split ENTITY ALIAS | rename ENTITY NAME | ignore NAME.",
+    )
+    p.add_argument(
+        "action", nargs="?", choices=["list", "merge", "split", "rename", "ignore"], default="list"
+    )
     p.add_argument("args", nargs="*")
     p.add_argument("--type", help="PERSON, ORG, GPE, LOC, ...")
     p.add_argument("--json", action="store_true")
@@ -66,7 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name")
     p.add_argument("--json", action="store_true")
 
-    p = command("article", "Show one article: cleaned text, removed lines with reasons, dates, quotes, reuse.")
+    p = command(
+        "article", "Show one article: cleaned text, removed lines with reasons, dates, quotes, reuse."
+    )
     p.add_argument("id")
     p.add_argument("--json", action="store_true")
 
@@ -84,7 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--allow-edits", action="store_true", help="allow entity merges and renames from the UI")
 
-    p = sub.add_parser("eval", help="Score a task against gold data: time, quotes, entities, stories, timeline, pubdate, extraction.")
+    p = sub.add_parser(
+        "eval",
+        help="Score a task against gold data: time, quotes, entities, stories, timeline, pubdate, extraction.",
+    )
     p.add_argument("task")
     p.add_argument("rest", nargs=argparse.REMAINDER)
     return parser
@@ -116,7 +126,9 @@ def _store(settings: Any, must_exist: bool = True) -> Any:
     from storyline.store import Store, StoreError
 
     if must_exist and "://" not in settings.db and not Path(settings.db).exists():
-        raise StoreError(f"{settings.db}: no such database; run `storyline ingest PATH --db {settings.db}` first")
+        raise StoreError(
+            f"{settings.db}: no such database; run `storyline ingest PATH --db {settings.db}` first"
+        )
     return Store(settings.db)
 
 
@@ -130,8 +142,12 @@ def cmd_ingest(args: argparse.Namespace, settings: Any) -> int:
     from storyline.show import console, err_console, progress_bar
 
     settings.override(
-        jobs=args.jobs, batch_size=args.batch_size, engine=args.engine, scheduler=args.scheduler,
-        aliases=args.aliases, max_article_mb=args.max_article_mb,
+        jobs=args.jobs,
+        batch_size=args.batch_size,
+        engine=args.engine,
+        scheduler=args.scheduler,
+        aliases=args.aliases,
+        max_article_mb=args.max_article_mb,
     )
     if settings.jobs < 1 or settings.batch_size < 1:
         err_console.print("storyline: --jobs and --batch-size must be at least 1")

@@ -43,7 +43,9 @@ def article_record(conn: Connection, row: dict[str, Any], story_of: dict[str, st
             "evidence": row["published_evidence"],
         },
         "text": row["text"],
-        "removed": [{"text": r["text"], "reason": r["reason"]} for r in q.per_article(conn, t.removed_lines, aid)],
+        "removed": [
+            {"text": r["text"], "reason": r["reason"]} for r in q.per_article(conn, t.removed_lines, aid)
+        ],
         "url": row["url"],
         "kind": row["kind"],
         "locator": row["locator"],
@@ -149,20 +151,20 @@ def iter_records(store: Store) -> Iterator[tuple[str, dict[str, Any]]]:
         }
         for row in q.iter_articles(conn):
             yield "articles", article_record(conn, row, story_of)
-        for row in conn.execute(
+        for entity in conn.execute(
             sa.select(t.entities)
             .where(t.entities.c.redirect_to.is_(None), t.entities.c.ignored.is_(False))
             .order_by(t.entities.c.id)
         ):
-            yield "entities", entity_record(dict(row._mapping))
-        for row in conn.execute(q.quotes_query().order_by(t.articles.c.seq, t.quotes.c.idx)):
-            yield "quotes", quote_record(dict(row._mapping))
-        for row in conn.execute(
+            yield "entities", entity_record(dict(entity._mapping))
+        for quote in conn.execute(q.quotes_query().order_by(t.articles.c.seq, t.quotes.c.idx)):
+            yield "quotes", quote_record(dict(quote._mapping))
+        for story in conn.execute(
             sa.select(t.stories).where(t.stories.c.redirect_to.is_(None)).order_by(t.stories.c.id)
         ):
-            yield "stories", story_record(conn, dict(row._mapping))
-        for row in conn.execute(sa.select(t.reuse).order_by(t.reuse.c.a, t.reuse.c.b, t.reuse.c.kind)):
-            yield "reuse", reuse_record(dict(row._mapping))
+            yield "stories", story_record(conn, dict(story._mapping))
+        for reuse in conn.execute(sa.select(t.reuse).order_by(t.reuse.c.a, t.reuse.c.b, t.reuse.c.kind)):
+            yield "reuse", reuse_record(dict(reuse._mapping))
 
 
 def _dumps(obj: Any) -> str:

@@ -52,7 +52,7 @@ class Record:
     """Mixin: a JSON-ready dict of a dataclass record."""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)  # type: ignore[call-overload, no-any-return]
+        return asdict(self)  # type: ignore[call-overload]
 
 
 @dataclass(slots=True)

@@ -154,7 +154,9 @@ def _save_batch(store: Store, batch: list[Prepared], analyzed: list[Analyzed]) -
         store.insert_ignore(conn, t.raw_inputs, [r["raw_input"] for r in rows])
         for r in rows:
             result = conn.execute(t.articles.insert().values(**r["article"]))
-            seq = result.inserted_primary_key[0]
+            key = result.inserted_primary_key
+            assert key is not None
+            seq = key[0]
             store.index_text(conn, [(seq, r["article"]["title"] or "", r["article"]["text"])])
         for table in t.PER_ARTICLE_TABLES:
             table_rows = [row for r in rows for row in r[table.name]]
@@ -171,7 +173,9 @@ class _runner:
         self.options = options
         self.pool: Any = None
 
-    def __enter__(self) -> Callable[[Iterator[list[Prepared]]], Iterator[tuple[list[Prepared], list[Analyzed]]]]:
+    def __enter__(
+        self,
+    ) -> Callable[[Iterator[list[Prepared]]], Iterator[tuple[list[Prepared], list[Analyzed]]]]:
         if self.options.engine == "dask":
             from storyline.engines.dask_engine import DaskRunner
 

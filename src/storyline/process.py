@@ -114,6 +114,11 @@ def date_quotes(
         for timex in timexes:
             inside_sentence = sentence[0] <= timex.start < sentence[1]
             inside_quote = quote.start <= timex.start < quote.end
-            if inside_sentence and not inside_quote and timex.type == "DATE" and re.match(r"^[\dX]{4}-\d\d-\d\d$", timex.value):
+            if (
+                inside_sentence
+                and not inside_quote
+                and timex.type == "DATE"
+                and re.match(r"^[\dX]{4}-\d\d-\d\d$", timex.value)
+            ):
                 quote.date = timex.value
                 break

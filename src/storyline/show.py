@@ -49,7 +49,11 @@ def stories_table(rows: list[dict[str, Any]]) -> None:
         table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(
-            row["id"], escape(_short(row["title"], 70)), str(row["size"]), row["first_date"] or "", row["last_date"] or ""
+            row["id"],
+            escape(_short(row["title"], 70)),
+            str(row["size"]),
+            row["first_date"] or "",
+            row["last_date"] or "",
         )
     console.print(table)
 
@@ -77,7 +81,13 @@ def entities_table(rows: list[dict[str, Any]]) -> None:
         table.add_column(column, overflow="fold")
     for row in rows:
         aliases = [a for a in (row.get("data") or {}).get("aliases", {}) if a != row["name"]]
-        table.add_row(row["id"], escape(row["name"]), row["type"], str(row["mention_count"]), escape(", ".join(aliases[:6])))
+        table.add_row(
+            row["id"],
+            escape(row["name"]),
+            row["type"],
+            str(row["mention_count"]),
+            escape(", ".join(aliases[:6])),
+        )
     console.print(table)
 
 
@@ -87,7 +97,10 @@ def search_table(rows: list[dict[str, Any]]) -> None:
         table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(
-            row["id"], row["published"] or "", escape(row["outlet"] or ""), escape(_short(row["title"], 50)),
+            row["id"],
+            row["published"] or "",
+            escape(row["outlet"] or ""),
+            escape(_short(row["title"], 50)),
             escape(_short(row["snippet"], 80)),
         )
     console.print(table)
@@ -101,13 +114,17 @@ def show_article(article: dict[str, Any]) -> None:
     )
     dateline = article.get("dateline")
     if dateline:
-        console.print(f"dateline: {escape(dateline.get('text') or '')} -> place {dateline.get('place')}, date {dateline.get('date')}")
+        console.print(
+            f"dateline: {escape(dateline.get('text') or '')} -> place {dateline.get('place')}, date {dateline.get('date')}"
+        )
     console.print(
         f"published: {article['published'] or 'unknown'} ({article['published_precision']}, "
         f"confidence {article['published_confidence']:.2f})"
     )
     for evidence in article["published_evidence"]:
-        console.print(f"  evidence {evidence['kind']}: {escape(_short(evidence['text'], 70))} -> {evidence.get('value')}")
+        console.print(
+            f"  evidence {evidence['kind']}: {escape(_short(evidence['text'], 70))} -> {evidence.get('value')}"
+        )
     console.print()
     console.print(escape(article["text"]))
     console.print()
@@ -149,11 +166,13 @@ def show_story(conn: Connection, story: dict[str, Any], timeline: bool, fmt: str
         from storyline.render.timeline import render_html, render_markdown
 
         render = render_markdown if fmt == "markdown" else render_html
-        print(render(entries, title=story["title"], summary=story["summary"]))
+        print(render(entries, title=story["title"]))
         return
     if story["requested_id"] != story["id"]:
         console.print(f"(story {story['requested_id']} was merged into {story['id']})")
-    console.print(f"[bold]{escape(story['title'])}[/bold]  {story['id']}  {story['size']} articles, {story['first_date']} .. {story['last_date']}")
+    console.print(
+        f"[bold]{escape(story['title'])}[/bold]  {story['id']}  {story['size']} articles, {story['first_date']} .. {story['last_date']}"
+    )
     if story["summary"]:
         console.print(escape(story["summary"]))
     if timeline:
@@ -166,14 +185,21 @@ def show_story(conn: Connection, story: dict[str, Any], timeline: bool, fmt: str
             table.add_column(column, overflow="fold")
         for aid in story["article_ids"]:
             a = q.article(conn, aid) or {}
-            table.add_row(aid, a.get("published") or "", escape(a.get("outlet") or ""), escape(_short(a.get("title"), 60)))
+            table.add_row(
+                aid,
+                a.get("published") or "",
+                escape(a.get("outlet") or ""),
+                escape(_short(a.get("title"), 60)),
+            )
         console.print(table)
     if since:
         from storyline.corpus.story_view import changes_since
 
         changes = changes_since(conn, story["id"], since)
-        console.print(f"[bold]since {since}:[/bold] {len(changes['entries'])} new entries, "
-                      f"{len(changes['quotes'])} new quotes, {len(changes['entities'])} new entities")
+        console.print(
+            f"[bold]since {since}:[/bold] {len(changes['entries'])} new entries, "
+            f"{len(changes['quotes'])} new quotes, {len(changes['entities'])} new entities"
+        )
         for entry in changes["entries"]:
             console.print(f"  {entry['date']}  {escape(_short(entry['text'], 100))}")
         quotes_table(changes["quotes"])
@@ -185,8 +211,13 @@ def entry_from_row(row: dict[str, Any]) -> TimelineEntry:
     """A stored timeline entry as the record the renderers take."""
     spans = [SourceSpan(**s) for s in row["spans"]]
     return TimelineEntry(
-        date=row["date"], precision=row["precision"], text=row["text"], kind=row["kind"],
-        article_ids=list(row["article_ids"]), spans=spans, id=row["id"],
+        date=row["date"],
+        precision=row["precision"],
+        text=row["text"],
+        kind=row["kind"],
+        article_ids=list(row["article_ids"]),
+        spans=spans,
+        id=row["id"],
     )
 
 
@@ -207,7 +238,9 @@ def show_entity(conn: Connection, entity: dict[str, Any], as_json: bool) -> None
         table.add_row(period, str(n), "█" * min(n, 60))
     console.print(table)
     if view["stories"]:
-        console.print("stories: " + ", ".join(f"{s['id']} ({escape(_short(s['title'], 40))})" for s in view["stories"]))
+        console.print(
+            "stories: " + ", ".join(f"{s['id']} ({escape(_short(s['title'], 40))})" for s in view["stories"])
+        )
     quotes_table(view["quotes_by"])
     if view["quotes_about"]:
         console.print(f"{len(view['quotes_about'])} quote(s) about {escape(view['name'])}")

@@ -98,7 +98,7 @@ class AliasBook:
         return entry
 
     def country_of(self, demonym_key: str) -> str | None:
-        """The country a demonym key belongs to: ``canadians`` -> ``Canada``."""
+        """The country a demonym key belongs to: ``valdorians`` -> ``Valdoria``."""
         return self._demonyms.get(demonym_key)
 
     def extend(self, other: AliasBook) -> AliasBook:

@@ -32,9 +32,7 @@ def _estimate(row: Any) -> DateEstimate:
 def settle_open_years(conn: Connection, article_ids: list[str]) -> int:
     """Refine open-year dates among ``article_ids``; return how many were settled."""
     a, sa_ = t.articles, t.story_articles
-    open_rows = conn.execute(
-        sa.select(a).where(a.c.id.in_(article_ids), a.c.published.like("XXXX%"))
-    ).all()
+    open_rows = conn.execute(sa.select(a).where(a.c.id.in_(article_ids), a.c.published.like("XXXX%"))).all()
     settled = 0
     for row in open_rows:
         story = conn.execute(sa.select(sa_.c.story_id).where(sa_.c.article_id == row.id)).scalar()
@@ -43,7 +41,9 @@ def settle_open_years(conn: Connection, article_ids: list[str]) -> int:
         members = sa.select(sa_.c.article_id).where(sa_.c.story_id == story)
         neighbours = conn.execute(
             sa.select(a)
-            .where(a.c.id.in_(members), a.c.outlet == row.outlet, a.c.id != row.id, a.c.published.is_not(None))
+            .where(
+                a.c.id.in_(members), a.c.outlet == row.outlet, a.c.id != row.id, a.c.published.is_not(None)
+            )
             .order_by(sa.func.abs(a.c.seq - row.seq))
             .limit(MAX_NEIGHBOURS)
         ).all()
@@ -51,7 +51,7 @@ def settle_open_years(conn: Connection, article_ids: list[str]) -> int:
         if not dated:
             continue
         refined = refine_with_neighbours(_estimate(row), dated)
-        if refined.value == row.published or not year_known(refined.value):
+        if refined.value is None or refined.value == row.published or not year_known(refined.value):
             continue
         conn.execute(
             sa.update(a)
@@ -80,11 +80,20 @@ def renormalize(conn: Connection, article_id: str, text: str, published: str) ->
     conn.execute(sa.delete(t.timexes).where(t.timexes.c.article_id == article_id))
     conn.execute(sa.delete(t.events).where(t.events.c.article_id == article_id))
     if timexes:
-        conn.execute(t.timexes.insert(), [{"article_id": article_id, "idx": i, **x.to_dict()} for i, x in enumerate(timexes)])
+        conn.execute(
+            t.timexes.insert(),
+            [{"article_id": article_id, "idx": i, **x.to_dict()} for i, x in enumerate(timexes)],
+        )
     if events:
-        conn.execute(t.events.insert(), [{"article_id": article_id, "idx": i, **e.to_dict()} for i, e in enumerate(events)])
+        conn.execute(
+            t.events.insert(),
+            [{"article_id": article_id, "idx": i, **e.to_dict()} for i, e in enumerate(events)],
+        )
     conn.execute(
         sa.update(t.quotes)
-        .where(t.quotes.c.article_id == article_id, sa.or_(t.quotes.c.date.is_(None), t.quotes.c.date.like("XXXX%")))
+        .where(
+            t.quotes.c.article_id == article_id,
+            sa.or_(t.quotes.c.date.is_(None), t.quotes.c.date.like("XXXX%")),
+        )
         .values(date=published)
     )

@@ -54,7 +54,9 @@ class EntityStage:
         else:
             entities = {
                 row.id: row.data
-                for row in conn.execute(sa.select(t.entities.c.id, t.entities.c.data).where(t.entities.c.redirect_to.is_(None)))
+                for row in conn.execute(
+                    sa.select(t.entities.c.id, t.entities.c.data).where(t.entities.c.redirect_to.is_(None))
+                )
             }
             state = {"version": STATE_VERSION, "entities": entities, "meta": load_state(blob)}
             registry = EntityRegistry.from_state(state, aliases)
@@ -66,11 +68,17 @@ class EntityStage:
         aid = article["id"]
         locals_ = [
             LocalEntity(cluster=r.cluster, name=r.name, label=r.label, titles=list(r.titles or []))
-            for r in conn.execute(sa.select(t.local_entities).where(t.local_entities.c.article_id == aid).order_by(t.local_entities.c.cluster))
+            for r in conn.execute(
+                sa.select(t.local_entities)
+                .where(t.local_entities.c.article_id == aid)
+                .order_by(t.local_entities.c.cluster)
+            )
         ]
         mentions = [
             Mention(start=r.start, end=r.end, text=r.text, label=r.label, cluster=r.cluster)
-            for r in conn.execute(sa.select(t.mentions).where(t.mentions.c.article_id == aid).order_by(t.mentions.c.idx))
+            for r in conn.execute(
+                sa.select(t.mentions).where(t.mentions.c.article_id == aid).order_by(t.mentions.c.idx)
+            )
         ]
         for i, mention in enumerate(mentions):
             for entity in locals_:
@@ -108,12 +116,19 @@ class EntityStage:
                 survivor = registry.canonical_id(entity_id)
                 conn.execute(
                     t.entities.insert().values(
-                        id=entity_id, name="(merged)", type="MISC", mention_count=0, redirect_to=survivor,
-                        ignored=False, data={}
+                        id=entity_id,
+                        name="(merged)",
+                        type="MISC",
+                        mention_count=0,
+                        redirect_to=survivor,
+                        ignored=False,
+                        data={},
                     )
                 )
                 conn.execute(
-                    sa.update(t.local_entities).where(t.local_entities.c.entity_id == entity_id).values(entity_id=survivor)
+                    sa.update(t.local_entities)
+                    .where(t.local_entities.c.entity_id == entity_id)
+                    .values(entity_id=survivor)
                 )
                 continue
             conn.execute(

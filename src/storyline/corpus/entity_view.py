@@ -21,14 +21,17 @@ def entity_view(conn: Connection, entity: dict[str, Any]) -> dict[str, Any]:
     story_ids = sorted({s for s in (q.article_story(conn, a) for a in article_ids) if s})
     stories = []
     for story_id in story_ids:
-        row = conn.execute(sa.select(t.stories.c.id, t.stories.c.title).where(t.stories.c.id == story_id)).first()
+        row = conn.execute(
+            sa.select(t.stories.c.id, t.stories.c.title).where(t.stories.c.id == story_id)
+        ).first()
         if row:
             stories.append({"id": row.id, "title": row.title})
     quotes = q.list_quotes(conn)
     by = [x for x in quotes if (x.get("speaker") or {}).get("entity_id") == entity_id]
     names = {entity["name"].casefold(), *(a.casefold() for a in (entity["data"] or {}).get("aliases", {}))}
     about = [
-        x for x in quotes
+        x
+        for x in quotes
         if x not in by and any(n and len(n) > 2 and n in x["text"].casefold() for n in names)
     ]
     data = entity["data"] or {}

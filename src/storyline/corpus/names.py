@@ -3,7 +3,7 @@
 ``parse_name("Foreign Minister Anna Novak's", "PER")`` gives the display form ``Anna Novak``,
 the key ``anna novak`` and the role ``Foreign Minister``. Keys are case- and accent-folded,
 without possessives, leading determiners, descriptors ("automaker GM") or, for organisations,
-company suffixes ("Apple Inc."). ``loose_key`` adds transliteration-ish rewrites ("Nowak" and
+company suffixes ("Velta Inc."). ``loose_key`` adds transliteration-ish rewrites ("Nowak" and
 "Novak" share ``novak``). The word tables live in ``storyline/data/names.toml``.
 """
 
@@ -100,15 +100,15 @@ def tables() -> NameTables:
 class ParsedName:
     """A name cut out of a mention: what to show, what to compare, what was stripped."""
 
-    display: str  # "Anna Novak", "U.S.", "General Motors"
-    key: str  # "anna novak", "us", "general motors"
+    display: str  # "Anna Novak", "U.S.", "Velta Motors"
+    key: str  # "anna novak", "us", "velta motors"
     kind: str  # coarse type it was parsed as: PER | ORG | LOC | NORP | MISC
     titles: tuple[str, ...] = ()  # role phrases stripped from a person's name
-    extra: tuple[str, ...] = ()  # names given in parentheses: "GM" in "General Motors (GM)"
+    extra: tuple[str, ...] = ()  # names given in parentheses: "NFB" in "Northern Fisheries Board (NFB)"
     acronym: bool = False
     tokens: tuple[str, ...] = field(default=())  # the key's words
-    complete: bool = False  # an organisation named with its company suffix ("Apple Inc."): not a prefix
-    government: bool = False  # a government word was cut off ("Canadian Government" -> "Canadian")
+    complete: bool = False  # an organisation named with its company suffix ("Velta Inc."): not a prefix
+    government: bool = False  # a government word was cut off ("Valdorian Government" -> "Valdorian")
 
     @property
     def first(self) -> str | None:
@@ -118,7 +118,7 @@ class ParsedName:
     @property
     def surname(self) -> tuple[str, ...]:
         """A person's surname words: the last word that is not a generational suffix, with the
-        particles before it ("lo presti", "van beethoven")."""
+        particles before it ("lo verde", "van beethoven")."""
         t = tables()
         words = [w for w in self.tokens if w not in t.name_suffixes] or list(self.tokens)
         start = len(words) - 1
@@ -128,7 +128,7 @@ class ParsedName:
 
     @property
     def last(self) -> str:
-        """A person's surname as one key: ``lo presti``, ``novak``."""
+        """A person's surname as one key: ``lo verde``, ``novak``."""
         return " ".join(self.surname)
 
     @property
@@ -150,10 +150,22 @@ def coarse_type(label: str | None) -> str:
 
 def fold(text: str) -> str:
     """Case- and accent-folded text: ``Łódź`` -> ``lodz``, ``Straße`` -> ``strasse``."""
-    letters = tables().letters
-    text = "".join(letters.get(ch, letters.get(ch.lower(), ch)) for ch in text)
+    if text.isascii():
+        return text.casefold()
+    text = text.translate(_letter_table())
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+@lru_cache(maxsize=1)
+def _letter_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for letter, ascii_form in tables().letters.items():
+        table[ord(letter)] = ascii_form
+        upper = letter.upper()
+        if len(upper) == 1 and upper != letter:
+            table[ord(upper)] = ascii_form
+    return table
 
 
 def strip_possessive(text: str) -> str:
@@ -171,6 +183,7 @@ def is_acronym(text: str) -> bool:
     return bool(_ACRONYM.match(text.strip()))
 
 
+@lru_cache(maxsize=200_000)
 def key_of(text: str, kind: str = "MISC") -> str:
     """The comparison key of an already cleaned name (see :func:`name_key` for raw text)."""
     t = tables()
@@ -188,7 +201,7 @@ def key_of(text: str, kind: str = "MISC") -> str:
 
 
 def _join_letters(words: list[str]) -> list[str]:
-    """``u s geological survey`` -> ``us geological survey`` ("U. S." written with a space)."""
+    """``u s coastal survey`` -> ``us coastal survey`` ("U. S." written with a space)."""
     out: list[str] = []
     run: list[str] = []
     for word in [*words, ""]:
@@ -211,6 +224,7 @@ def name_key(text: str, kind: str = "MISC") -> str:
     return parsed.key if parsed else key_of(text, kind)
 
 
+@lru_cache(maxsize=200_000)
 def loose_key(key: str) -> str:
     """A transliteration-ish key: ``nowak`` and ``novak`` -> ``novak``; doubled letters collapsed."""
     text = key.replace(" ", "")
@@ -219,13 +233,14 @@ def loose_key(key: str) -> str:
     return re.sub(r"(.)\1+", r"\1", text)
 
 
-def acronyms_of(display: str, kind: str = "MISC") -> set[str]:
-    """Initialisms a full name may be shortened to: ``General Motors Corporation`` -> {``gm``, ``gmc``}."""
+@lru_cache(maxsize=100_000)
+def acronyms_of(display: str, kind: str = "MISC") -> frozenset[str]:
+    """Initialisms a full name may be shortened to: ``Velta Motors Corporation`` -> {``vm``, ``vmc``}."""
     t = tables()
     words = [w for w in re.split(r"[\s\-/]+", display) if w and w[0].isalnum()]
     if len(words) < 2:
-        return set()
-    # an acronym inside a name gives all its letters ("US Geological Survey" -> usgs)
+        return frozenset()
+    # an acronym inside a name gives all its letters ("US Coastal Survey" -> uscs)
     initials = [fold(w).replace(".", "") if is_acronym(w) else fold(w)[0] for w in words]
     folded = [fold(w) for w in words]
     content = [
@@ -242,7 +257,7 @@ def acronyms_of(display: str, kind: str = "MISC") -> set[str]:
         while len(core) > 1 and core[-1][1].replace(".", "") in t.org_suffixes:
             core.pop()
         variants.add("".join(i for i, _ in core))
-    return {v for v in variants if len(v) >= 2 and v.isalnum()}
+    return frozenset(v for v in variants if len(v) >= 2 and v.isalnum())
 
 
 @lru_cache(maxsize=200_000)
@@ -303,11 +318,11 @@ def _name_words(part: str, kind: str) -> tuple[list[str], list[str], bool, bool]
     whether the part ended in lower-case description ("European aircraft manufacturer") and
     whether a government word was cut from its end."""
     t = tables()
-    if kind == "PER":  # a nickname in quotes: Vincent "The Chin" Gigante
+    if kind == "PER":  # a nickname in quotes: Pavel "The Fox" Marek
         part = re.sub(r"\s[\"“'‘][^\"”'’]{1,30}[\"”'’]\s", " ", f" {part} ").strip()
     words = part.split()
     words = _cut_inner_possessive(words)
-    if kind != "PER":  # "Promises Treatment Center in Malibu": the place qualifies the name
+    if kind != "PER":  # "Harlow Clinic in Dunmere": the place qualifies the name
         for i in range(1, len(words) - 1):
             if words[i] in t.locatives and words[i - 1][:1].isupper() and words[i + 1][:1].isupper():
                 words = words[:i]
@@ -334,7 +349,7 @@ def _name_words(part: str, kind: str) -> tuple[list[str], list[str], bool, bool]
     elif len(words) == 2 and words[0].lower() in t.descriptors:
         words = words[
             1:
-        ]  # "Automaker GM"; longer names keep their first word ("Government Accountability Office")
+        ]  # "Carmaker Velta"; longer names keep their first word ("Government Safety Office")
     if words:
         words[-1] = strip_possessive(words[-1])
         if not words[-1]:
@@ -343,7 +358,7 @@ def _name_words(part: str, kind: str) -> tuple[list[str], list[str], bool, bool]
 
 
 def _cut_inner_possessive(words: list[str]) -> list[str]:
-    """``Singapore's Changi Airport`` -> ``Changi Airport`` (the possessor is a descriptor)."""
+    """``Valdoria's Merrow Airport`` -> ``Merrow Airport`` (the possessor is a descriptor)."""
     t = tables()
     for i in range(len(words) - 2, -1, -1):
         if words[i].endswith("'s") or words[i].endswith("s'"):
@@ -357,9 +372,9 @@ def _strip_titles(words: list[str]) -> tuple[list[str], list[str]]:
     """Split a person mention into role words and name words at the last title word."""
     t = tables()
     if words and _is_role_phrase(words):
-        return [], [" ".join(words)]  # "Ryanair CEO", "Foreign Minister": a role, no name
+        return [], [" ".join(words)]  # "Brightwing CEO", "Foreign Minister": a role, no name
     for i in range(len(words) - 3, -1, -1):
-        if words[i].lower().strip(".,") in t.org_suffixes:  # "... of Chrysler LLC Jim Press"
+        if words[i].lower().strip(".,") in t.org_suffixes:  # "... of Velta LLC Ivo Kral"
             return words[i + 1 :], [" ".join(words[: i + 1])]
     last_title = -1
     for i, word in enumerate(words[:-1]):
@@ -370,13 +385,13 @@ def _strip_titles(words: list[str]) -> tuple[list[str], list[str]]:
         return words, []
     name = words[last_title + 1 :]
     if name[0].lower() in t.connectors:
-        return [], [" ".join(words)]  # "Prime Minister of Singapore": no clean cut between role and name
+        return [], [" ".join(words)]  # "Prime Minister of Valdoria": no clean cut between role and name
     roles = [w for w in words[: last_title + 1] if w.lower().strip(".") not in t.honorifics]
     return name, [" ".join(roles)] if roles else []
 
 
 def _is_role_phrase(words: list[str]) -> bool:
-    """A title with its qualifiers and nothing else ("Foreign Minister", "Ryanair CEO"), unlike a
+    """A title with its qualifiers and nothing else ("Foreign Minister", "Brightwing CEO"), unlike a
     name that ends in a title word ("Marta King")."""
     t = tables()
     last = words[-1].strip(".")

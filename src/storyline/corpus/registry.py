@@ -7,13 +7,13 @@ SymSpell-style deletion neighbourhood of transliteration-folded surnames), and o
 of candidates are ever compared. Order of the rules, first match wins:
 
 1. the alias book (user alias file, then the built-in gazetteer) gives the canonical name;
-2. exact name key ("the U.S." = "US"; "Apple Inc." = "Apple"), full names only for persons;
+2. exact name key ("the U.S." = "US"; "Velta Inc." = "Velta"), full names only for persons;
 3. persons: first + last name without middle names; a bare surname ("Novak", "Minister Novak")
    goes to the one full-name entity with that surname, or the one the article or story agrees on;
    a surname one or two edits away, or spelled another way ("Nowak"), only when the first name
    or a role agrees AND the story or the outlet agrees;
 4. organisations and places: acronyms both ways (UN = United Nations), organisation names that
-   extend one another ("Northrop" = "Northrop Grumman") when only one entity fits;
+   extend one another ("Harlow" = "Harlow Dynamics") when only one entity fits;
 5. otherwise a new entity, with a deterministic id: ``e_`` + hash of type and key at creation.
 
 Demonyms ("Valdorian") become their own NORP entity, linked to their country by a ``related``
@@ -22,9 +22,11 @@ entry, never merged into it. Merged-away ids keep resolving to their survivor.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz.distance import Levenshtein
@@ -54,7 +56,7 @@ NON_ENTITY_LABELS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "
 MAX_CANDIDATES = 16
 
 _INDEXES = ("key", "surname", "first", "loose", "acronym", "prefix", "suffix")
-_SQUASH = "\x00sq:"  # key prefix of names written without spaces ("Sea Micro" = "SeaMicro")
+_SQUASH = "\x00sq:"  # key prefix of names written without spaces ("Blue Wave" = "BlueWave")
 _FIRST_LAST = "\x00fl:"  # key prefix of a person's first and last name without middle names
 
 
@@ -308,10 +310,16 @@ class EntityRegistry:
             raise ValueError(f"registry state version {version!r}; this code reads {STATE_VERSION}")
         registry = cls(aliases)
         meta = state.get("meta", {})
-        for data in state.get("entities", {}).values():
-            entity = CorpusEntity.from_dict(data)
-            registry._entities[entity.id] = entity
-            registry._index_entity(entity)
+        collecting = gc.isenabled()
+        gc.disable()  # hundreds of thousands of new index entries: collector passes would dominate
+        try:
+            for data in state.get("entities", {}).values():
+                entity = CorpusEntity.from_dict(data)
+                registry._entities[entity.id] = entity
+                registry._index_entity(entity)
+        finally:
+            if collecting:
+                gc.enable()
         registry._redirects = dict(meta.get("redirects", {}))
         registry._ignored = {(kind, key) for kind, key in meta.get("ignored", [])}
         registry._apart = {eid: set(ids) for eid, ids in meta.get("apart", {}).items()}
@@ -543,7 +551,7 @@ class EntityRegistry:
         return cluster
 
     def _singular_demonym(self, parsed: ParsedName) -> ParsedName:
-        """``Canadians`` -> ``Canadian`` when the singular is a known demonym."""
+        """``Valdorians`` -> ``Valdorian`` when the singular is a known demonym."""
         key = parsed.key
         if key.endswith("s") and self.aliases.country_of(key) and self.aliases.country_of(key[:-1]):
             return replace(parsed, display=parsed.display[:-1], key=key[:-1], tokens=(key[:-1],))
@@ -562,10 +570,10 @@ class EntityRegistry:
             return
         country = self.aliases.country_of(cluster.main.key)
         if country is None:
-            if cluster.kind == "NORP":  # "Klitschko" tagged NORP: not a demonym, type unknown
+            if cluster.kind == "NORP":  # "Marek" tagged NORP: not a demonym, type unknown
                 cluster.kind = "MISC"
             return
-        if cluster.kind == "LOC" or cluster.main.government:  # "the Canadian Government": the country itself
+        if cluster.kind == "LOC" or cluster.main.government:  # "the Valdorian Government": the country itself
             country_form = parse_name(country, "LOC")
             if country_form is not None:
                 cluster.forms.insert(0, country_form)
@@ -603,7 +611,7 @@ class EntityRegistry:
         return found or self._match_any_type(cluster, ctx, claimed)
 
     def _match_any_type(self, cluster: _Cluster, ctx: ArticleContext, claimed: dict[str, int]) -> str | None:
-        """NER labels are noisy ("Ryanair" as PERSON, "Jobs" as ORG): the same name under another type.
+        """NER labels are noisy ("Brightwing" as PERSON, "Zorec" as ORG): the same name under another type.
 
         Exact keys of any type first; then, for a one-word organisation or untyped name, the
         surname of exactly one person; then, for an untyped name, the organisation rules.
@@ -674,7 +682,7 @@ class EntityRegistry:
     def _match_given_name(
         self, cluster: _Cluster, ctx: ArticleContext, claimed: dict[str, int]
     ) -> str | None:
-        """A given name alone ("Laci") for the one person of the article or its story with that given name."""
+        """A given name alone ("Halina") for the one person of the article or its story with that given name."""
         cands = self._candidates("first", given_name_key(cluster.main.key), cluster)
         here = {e for e in cands if e in claimed}
         if not here and ctx.story_id is not None:
@@ -739,13 +747,13 @@ class EntityRegistry:
         if cluster.kind not in ("ORG", "MISC"):
             return None
         main = cluster.main
-        if not main.complete:  # "Apple Inc." is a whole name, not the start of "Apple Corps"
+        if not main.complete:  # "Velta Inc." is a whole name, not the start of "Velta Records"
             cands = self._candidates("prefix", main.key, cluster)
             cands = {e for e in cands if claimed.get(e, cluster.cluster) == cluster.cluster}
             eid = self._pick_unique(cands, ctx, claimed)
             if eid:
                 return eid
-        # "Colts" = "Indianapolis Colts", "Senate" = "United States Senate": a qualifier before the name
+        # "Otters" = "Dunmere Otters", "Assembly" = "Valdorian Assembly": a qualifier before the name
         for index, key in [("suffix", main.key)] + [("key", rest) for rest in _name_rests(main)]:
             cands = {
                 e
@@ -864,7 +872,6 @@ class EntityRegistry:
             used_by={p: list(n) for p, n in entry.used_by.items()} if entry else {},
         )
         self._entities[entity.id] = entity
-        self._keys[entity.id] = {name: set() for name in _INDEXES}
         self._index_entity(entity)
         if cluster.country is not None:
             self._link_demonym(entity, cluster.country)
@@ -1054,18 +1061,20 @@ class EntityRegistry:
         return keys
 
     def _index_alias(self, entity: CorpusEntity, display: str) -> None:
-        filed = self._keys.setdefault(entity.id, {name: set() for name in _INDEXES})
+        filed = self._keys.get(entity.id)
+        if filed is None:
+            filed = self._keys[entity.id] = {}
         for index, keys in self._entity_keys(entity, display).items():
-            for key in keys - filed[index]:
+            done = filed.setdefault(index, set())
+            for key in keys - done:
                 self._index[index].setdefault(key, set()).add(entity.id)
-                filed[index].add(key)
+                done.add(key)
                 if index == "key" and entity.type == "LOC" and key in self._pending_links:
                     for norp in sorted(self._pending_links.pop(key)):
                         self._link(norp, "country", entity.id)
                         self._link(entity.id, "demonym", self.canonical_id(norp))
 
     def _index_entity(self, entity: CorpusEntity) -> None:
-        self._keys.setdefault(entity.id, {name: set() for name in _INDEXES})
         names = [*entity.aliases, entity.name] + ([entity.book_name] if entity.book_name else [])
         for display in _unique(names):
             self._index_alias(entity, display)
@@ -1139,14 +1148,14 @@ _EMPTY = ParsedName("", "", "MISC")
 
 def _prefix_ok(tokens: tuple[str, ...], n: int) -> bool:
     """The first ``n`` words may stand for the whole name: no connector on either side of the cut
-    ("Bank" is not short for "Bank of America", nor "Boeing" for "Boeing and Lockheed Martin")."""
+    ("Bank" is not short for "Bank of Valdoria", nor "Velta" for "Velta and Harlow Dynamics")."""
     connectors = tables().connectors
     return tokens[n - 1] not in connectors and tokens[n] not in connectors
 
 
 def _name_rests(parsed: ParsedName) -> list[str]:
     """The ends of an organisation's name that may stand for it alone, after a qualifier
-    ("indianapolis colts" -> "colts", "united states senate" -> "senate"); generic words
+    ("dunmere otters" -> "otters", "valdorian assembly" -> "assembly"); generic words
     ("Airways", "Bank") never stand alone."""
     t = tables()
     generic = t.generic_org_words | t.org_suffixes | t.descriptors
@@ -1160,7 +1169,7 @@ def _name_rests(parsed: ParsedName) -> list[str]:
 
 
 def _first_last(form: ParsedName) -> str:
-    """Given name and surname without middle names or a leading initial: "W. Mark Felt" -> "mark felt";
+    """Given name and surname without middle names or a leading initial: "J. Pavel Marek" -> "pavel marek";
     short given names spelled out ("Fred" -> "frederick")."""
     given = form.tokens[: len(form.tokens) - len(form.surname)]
     given = tuple(w for w in given if w not in tables().name_suffixes)
@@ -1171,8 +1180,8 @@ def _first_last(form: ParsedName) -> str:
 
 
 def _extra_form(parsed: ParsedName, extra: str, kind: str) -> ParsedName | None:
-    """A name given in parentheses: an acronym ("General Motors (GM)"), or a person's nickname
-    ("Luis Gerardo (Jerry) Ortiz" -> "Jerry Ortiz"); "(R-AZ)" after a person is neither."""
+    """A name given in parentheses: an acronym ("Northern Fisheries Board (NFB)"), or a person's nickname
+    ("Gerald (Jerry) Brenner" -> "Jerry Brenner"); "(R-AZ)" after a person is neither."""
     if kind != "PER":
         return parse_name(extra, kind)
     words = extra.split()
@@ -1203,14 +1212,15 @@ def _max_edits(word: str) -> int:
     return 0 if len(word) < 4 else 1 if len(word) <= 6 else 2
 
 
-def _deletions(word: str, max_edits: int) -> set[str]:
+@lru_cache(maxsize=100_000)
+def _deletions(word: str, max_edits: int) -> frozenset[str]:
     """The SymSpell deletion neighbourhood: the word with up to ``max_edits`` letters deleted."""
     out = {word}
     frontier = {word}
     for _ in range(max_edits):
         frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
         out |= frontier
-    return out
+    return frozenset(out)
 
 
 def _increment(counts: dict[str, int], key: str | None) -> None:

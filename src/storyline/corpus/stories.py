@@ -85,6 +85,8 @@ class StoryConfig:
     split_ratio: float
     profile_terms: int = 400
     profile_entities: int = 200
+    kept_terms: int = 64
+    kept_entities: int = 32
 
     @classmethod
     def from_settings(cls, **overrides: Any) -> StoryConfig:
@@ -393,7 +395,7 @@ class StoryClusterer:
         self._clock += 1
         at_seq = features.seq
         self.df.add(features)
-        self._articles[features.article_id] = features
+        self._articles[features.article_id] = self._kept(features)
         self._arrival[features.article_id] = self._clock
         article = Profile.of_article(features)
         keys = lookup_keys(features, self.df, self.config.lookup_terms)
@@ -426,6 +428,20 @@ class StoryClusterer:
             events += self._maybe_split(story, at_seq)
         self.events += events
         return Assignment(self.story_of(features.article_id) or story.id, created, events)
+
+    def _kept(self, features: ArticleFeatures) -> ArticleFeatures:
+        """What is kept of an article for later re-clustering: its top terms and entities, no title."""
+        c = self.config
+        terms = top_keys(features.terms, {k: self.df.idf_term(k) for k in features.terms}, c.kept_terms)
+        ents = top_keys(features.entities, {k: self.df.idf_entity(k) for k in features.entities}, c.kept_entities)
+        return ArticleFeatures(
+            article_id=features.article_id,
+            published=features.published,
+            seq=features.seq,
+            terms={k: features.terms[k] for k in terms},
+            entities={k: features.entities[k] for k in ents},
+            entity_labels={k: features.entity_labels[k] for k in ents if k in features.entity_labels},
+        )
 
     def _taken(self, story_id: str) -> bool:
         return story_id in self._stories or story_id in self._redirects

@@ -14,7 +14,11 @@ from storyline.store import schema as t
 def changes_since(conn: Connection, story_id: str, since: str) -> dict[str, Any]:
     """Entries dated on or after ``since``, quotes said since then, entities first seen since then."""
     resolved = q.resolve_story_id(conn, story_id) or story_id
-    entries = [e for e in q.timeline(conn, resolved) if e["date"][:4].isdigit() and e["date"] >= since[: len(e["date"])]]
+    entries = [
+        e
+        for e in q.timeline(conn, resolved)
+        if e["date"][:4].isdigit() and e["date"] >= since[: len(e["date"])]
+    ]
     quotes = q.list_quotes(conn, story_id=resolved, since=since)
     members = q.story_article_ids(conn, resolved)
     le, a = t.local_entities, t.articles
@@ -27,7 +31,11 @@ def changes_since(conn: Connection, story_id: str, since: str) -> dict[str, Any]
     new_ids = [entity_id for entity_id, first in first_seen if first and first >= since]
     entities = []
     for entity_id in sorted(new_ids):
-        row = conn.execute(sa.select(t.entities.c.id, t.entities.c.name, t.entities.c.type).where(t.entities.c.id == entity_id)).first()
+        row = conn.execute(
+            sa.select(t.entities.c.id, t.entities.c.name, t.entities.c.type).where(
+                t.entities.c.id == entity_id
+            )
+        ).first()
         if row:
             entities.append({"id": row.id, "name": row.name, "type": row.type})
     return {"story_id": resolved, "since": since, "entries": entries, "quotes": quotes, "entities": entities}

@@ -83,7 +83,9 @@ def rebuild_story(conn: Connection, story_id: str) -> int:
 def rebuild_stale(conn: Connection) -> int:
     """Rebuild every live story whose timeline is stale; return how many were rebuilt."""
     stale = conn.execute(
-        sa.select(t.stories.c.id).where(t.stories.c.timeline_stale.is_(True), t.stories.c.redirect_to.is_(None))
+        sa.select(t.stories.c.id).where(
+            t.stories.c.timeline_stale.is_(True), t.stories.c.redirect_to.is_(None)
+        )
     ).all()
     for (story_id,) in stale:
         rebuild_story(conn, story_id)

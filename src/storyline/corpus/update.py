@@ -9,6 +9,7 @@ so a killed run resumes from the last chunk; nothing is rebuilt from scratch.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,7 +75,9 @@ def update_corpus(store: Store) -> dict[str, int]:
 def _pending(conn: Connection, limit: int) -> list[dict[str, Any]]:
     a = t.articles
     rows = conn.execute(
-        sa.select(a.c.id, a.c.seq, a.c.text, a.c.title, a.c.outlet, a.c.published, a.c.terms, a.c.published_evidence)
+        sa.select(
+            a.c.id, a.c.seq, a.c.text, a.c.title, a.c.outlet, a.c.published, a.c.terms, a.c.published_evidence
+        )
         .where(a.c.corpus_done.is_(False))
         .order_by(a.c.seq)
         .limit(limit)
@@ -82,7 +85,9 @@ def _pending(conn: Connection, limit: int) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in rows]
 
 
-def _process_chunk(store: Store, conn: Connection, pending: list[dict[str, Any]], report: CorpusReport) -> None:
+def _process_chunk(
+    store: Store, conn: Connection, pending: list[dict[str, Any]], report: CorpusReport
+) -> None:
     entity_stage = EntityStage.load(store, conn)
     reuse = _load(store, conn, "reuse", ReuseIndex)
     clusterer = _load(store, conn, "stories", StoryClusterer)
@@ -121,13 +126,20 @@ def _process_chunk(store: Store, conn: Connection, pending: list[dict[str, Any]]
                 report.story_splits += 1
             conn.execute(
                 t.story_events.insert().values(
-                    kind=event.kind, story_id=event.story_id, other=event.other, at_seq=event.at_seq, reason=event.reason
+                    kind=event.kind,
+                    story_id=event.story_id,
+                    other=event.other,
+                    at_seq=event.at_seq,
+                    reason=event.reason,
                 )
             )
         if assignment.created:
             conn.execute(
                 t.story_events.insert().values(
-                    kind="create", story_id=assignment.story_id, other=None, at_seq=article["seq"],
+                    kind="create",
+                    story_id=assignment.story_id,
+                    other=None,
+                    at_seq=article["seq"],
                     reason=f"founded by {article['id']}",
                 )
             )
@@ -205,10 +217,9 @@ def _write_stories(conn: Connection, clusterer: StoryClusterer, touched: set[str
             )
 
 
-def _story_title(rows: list[Any]) -> str:
+def _story_title(rows: Sequence[Any]) -> str:
     """The title of the story's founding article: stable as the story grows."""
     for row in rows:
         if row.title:
             return str(row.title)
     return "(untitled story)"
-

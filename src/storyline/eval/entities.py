@@ -344,8 +344,8 @@ def _context(doc: EvalDocument, gold_stories: bool) -> ArticleContext:
 def _gold_mention(doc: Doc, gold: GoldMention) -> Mention:
     """A gold span as a registry mention, labelled by the spaCy entity its parsed name falls in.
 
-    When that entity is a person whose name the span's text does not yield ("President of the
-    United States Barack Obama"), the entity's text is given as the mention's text.
+    When that entity is a person whose name the span's text does not yield ("President of
+    Valdoria Anna Novak"), the entity's text is given as the mention's text.
     """
     ent = _entity_inside(doc, gold.start, gold.end, gold.text)
     if ent is None:

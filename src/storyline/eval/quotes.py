@@ -160,7 +160,7 @@ def score_document(system: list[Attribution], gold: list[Attribution]) -> Counte
 def speaker_judgements(
     system: list[Attribution], gold: list[Attribution], text: str, mentions: list[Any], entities: list[Any]
 ) -> Counter[str]:
-    """Speaker accuracy counts for the direct quotes found in one document."""
+    """Speaker accuracy counts for the direct quotes found in one document (named and pronoun sources)."""
     counts: Counter[str] = Counter()
     by_cluster = {e.cluster: e for e in entities}
     gold_sources = sorted(g.source for g in gold if g.source)
@@ -173,10 +173,18 @@ def speaker_judgements(
             counts["speaker_unnamed"] += 1
             counts["speaker_unnamed_span_overlap"] += bool(s.source and overlap(s.source, g.source))
             continue
+        kind = "pronoun" if _is_pronoun(g.source, text) else "named"
+        right = speaker_matches(s, referents)
         counts["speaker_judged"] += 1
         counts["speaker_resolved"] += s.speaker_name is not None
-        counts["speaker_right"] += speaker_matches(s, referents)
+        counts["speaker_right"] += right
+        counts[f"speaker_{kind}_judged"] += 1
+        counts[f"speaker_{kind}_right"] += right
     return counts
+
+
+def _is_pronoun(source: Fragments, text: str) -> bool:
+    return " ".join(text[s:e] for s, e in source).strip().lower() in _PERSONAL_PRONOUNS
 
 
 def gold_referents(
@@ -186,11 +194,12 @@ def gold_referents(
     by_cluster: dict[int, Any],
     gold_sources: list[Fragments] | None = None,
 ) -> list[tuple[int | None, str]] | None:
-    """(cluster, name) of the person a gold source names; None when it names nobody.
+    """(cluster, name) of the persons a gold source may refer to; None when it names nobody.
 
-    A source containing named mentions refers to them. A lone "he"/"she" refers to the person
-    named in the nearest preceding gold source that names a person of agreeing (or unknown)
-    gender, else to the nearest preceding person mention of agreeing gender. Anything else
+    A source containing named mentions refers to them. A lone "he"/"she" (or "him"/"her")
+    refers to either of two antecedents, both accepted: the person named in the nearest
+    preceding gold source (its first person name of agreeing gender, else its first name of
+    any type), and the nearest preceding person mention of agreeing gender. Anything else
     (role phrases, groups, "I") names nobody and is counted apart.
     """
     from storyline.extract import names
@@ -212,19 +221,22 @@ def gold_referents(
     inside = named_in(source)
     if inside:
         return [referent(m) for m in inside]
-    surface = " ".join(text[s:e] for s, e in source).strip().lower()
-    gender = _PERSONAL_PRONOUNS.get(surface)
-    if gender is None:
+    if not _is_pronoun(source, text):
         return None
+    gender = _PERSONAL_PRONOUNS[" ".join(text[s:e] for s, e in source).strip().lower()]
     start = source[0][0]
+    found: list[tuple[int | None, str]] = []
     for earlier in sorted((f for f in gold_sources or [] if f[-1][1] <= start), key=lambda f: -f[0][0]):
-        people = [m for m in named_in(earlier) if agrees(m, gender)]
-        if people:
-            return [referent(people[-1])]
+        named = named_in(earlier)
+        people = [m for m in named if agrees(m, gender)]
+        if people or named:
+            found.append(referent((people or named)[0]))
+            break
     for mention in sorted((m for m in mentions if m.end <= start), key=lambda m: -m.start):
         if agrees(mention, gender):
-            return [referent(mention)]
-    return []
+            found.append(referent(mention))
+            break
+    return found
 
 
 def speaker_matches(system: Attribution, referents: list[tuple[int | None, str]]) -> bool:
@@ -271,6 +283,10 @@ def summarize(counts: Counter[str]) -> dict[str, Any]:
             "direct_quotes_judged": judged,
             "resolved_share": counts["speaker_resolved"] / judged if judged else 0.0,
             "right_person_share": counts["speaker_right"] / judged if judged else 0.0,
+            "named_source_judged": counts["speaker_named_judged"],
+            "named_source_right_share": _share(counts["speaker_named_right"], counts["speaker_named_judged"]),
+            "pronoun_source_judged": counts["speaker_pronoun_judged"],
+            "pronoun_source_right_share": _share(counts["speaker_pronoun_right"], counts["speaker_pronoun_judged"]),
             "unnamed_gold_sources": counts["speaker_unnamed"],
             "unnamed_source_span_overlap_share": (
                 counts["speaker_unnamed_span_overlap"] / counts["speaker_unnamed"] if counts["speaker_unnamed"] else 0.0
@@ -278,6 +294,10 @@ def summarize(counts: Counter[str]) -> dict[str, Any]:
         },
         "crashes": counts["crashes"],
     }
+
+
+def _share(part: float, whole: float) -> float:
+    return part / whole if whole else 0.0
 
 
 def system_attributions(quotes: list[Any], text: str) -> list[Attribution]:

@@ -250,8 +250,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--tune", action="store_true", help="grid-search threshold and weights on ECB+ topics 1-20"
     )
+    parser.add_argument("--threshold", type=float, help="override join_threshold (sensitivity runs)")
+    parser.add_argument("--entity-weight", type=float, help="override entity_weight (term weight = 1 - it)")
     args = parser.parse_args(argv)
-    config = StoryConfig.from_settings()
+    overrides: dict[str, float] = {}
+    if args.threshold is not None:
+        overrides["join_threshold"] = args.threshold
+    if args.entity_weight is not None:
+        overrides["entity_weight"] = args.entity_weight
+        overrides["term_weight"] = 1.0 - args.entity_weight
+    config = StoryConfig.from_settings(**overrides)
     giveme_dir = str(Path(args.data) / "giveme5w1h-news") if args.data else None
     ecb_dir = str(Path(args.data) / "ecbplus") if args.data else None
     result: dict[str, Any] = {"config": config.to_dict(), "tuned_on": "ECB+ topics 1-20"}

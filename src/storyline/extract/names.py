@@ -29,6 +29,7 @@ class TitleTables:
     role_gender: dict[str, str]
     title_words: frozenset[str]
     first_name_gender: dict[str, str]
+    salient_roles: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -49,6 +50,7 @@ def titles() -> TitleTables:
         role_gender=role_gender,
         title_words=frozenset(raw["title_words"]["modifiers"]),
         first_name_gender=first_names,
+        salient_roles=frozenset(raw["salient_roles"]["words"]),
     )
 
 

@@ -95,6 +95,14 @@ def subject_of(verb: Token) -> Span | None:
     "Novak arrived and said ..." and "Novak left, saying ..." both give "Novak"; a passive verb
     gives its ``by`` agent ("was praised by the minister" -> "the minister").
     """
+    if verb.tag_ == "VBG" and verb.dep_ in {"advcl", "xcomp", "conj"} and cue_lemma(verb) in lexicon().speech:
+        # "..., adding ...": the participle goes with the sentence's verb of saying, wherever
+        # the parser hung it (often inside the reported clause).
+        root = verb.head
+        while root.i != root.head.i and not (root.pos_ == "VERB" and cue_lemma(root) in lexicon().speech and root.i < verb.i):
+            root = root.head
+        if root.i != verb.i and cue_lemma(root) in lexicon().speech and root.i < verb.i:
+            verb = root
     seen = 0
     current = verb
     while seen < 4:

@@ -92,6 +92,33 @@ def _subject_after(verb: Token, start: int) -> bool:
     return any(c.dep_ in {"nsubj", "nsubjpass"} and c.idx >= start for c in verb.children)
 
 
+_DASHES = frozenset({"―", "—", "–", "-", "--"})
+
+
+def dash_source(index: TextIndex, quote: QuotedSpan, next_start: int) -> tuple[Token, Span] | None:
+    """'"..." ― Karen Lind' (same line, or a line of its own): the dash cues the name after it."""
+    doc = index.doc
+    i = index.token_at_or_after(quote.end)
+    while i < len(doc) and doc[i].is_space:
+        i += 1
+    if i >= len(doc) or doc[i].text not in _DASHES or doc[i].idx >= next_start:
+        return None
+    line_end = index.paragraph_end(doc[i].idx)
+    j = i + 1
+    tokens = []
+    while j < len(doc) and doc[j].idx < line_end and len(tokens) <= 10:
+        tokens.append(doc[j])
+        j += 1
+    while tokens and tokens[-1].is_punct:
+        tokens.pop()
+    if not tokens or len(tokens) > 10 or any(t.pos_ == "VERB" for t in tokens):
+        return None
+    if not (tokens[0].pos_ == "PROPN" or tokens[0].ent_type_ in {"PERSON", "ORG"}):
+        return None
+    name_end = next((k for k, t in enumerate(tokens) if t.text == ","), len(tokens))
+    return doc[i], doc[tokens[0].i : tokens[max(0, name_end - 1)].i + 1] if name_end else doc[tokens[0].i : tokens[-1].i + 1]
+
+
 def _closing_cue(window: list[Token]) -> tuple[Token, list[Token]] | None:
     """``"..." Novak said.``: a short subject and a speech verb that end the sentence."""
     for position, token in enumerate(window[:4]):
@@ -111,9 +138,12 @@ def cue_before(index: TextIndex, quote: QuotedSpan, prev_end: int) -> tuple[Toke
         return None
     para_start = index.paragraph_start(quote.start)
     if doc[end].idx < para_start:
-        # The quotation opens its paragraph: the previous paragraph may end with "Novak said:".
-        if doc[end].text != ":" or doc[end].idx < prev_end:
+        # The quotation opens its paragraph: the previous paragraph may end with "Novak said:"
+        # or with a sentence whose speech verb has no content of its own ("Howard continued.").
+        if doc[end].idx < prev_end:
             return None
+        if doc[end].text != ":":
+            return _bare_speech_sentence(index, end)
         floor = max(prev_end, index.paragraph_start(doc[end].idx))
     else:
         floor = max(prev_end, para_start)
@@ -130,7 +160,10 @@ def cue_before(index: TextIndex, quote: QuotedSpan, prev_end: int) -> tuple[Toke
         i -= 1
     for position, token in enumerate(tokens):
         if token.pos_ in {"VERB", "AUX"} and token.dep_ not in {"aux", "auxpass"}:
-            if _is_cue_verb(token, loose=True) or (last.text == ":" and _has_subject(token)):
+            if token.dep_ in {"amod", "acl", "relcl", "compound"}:
+                continue  # "in a written statement", "the man who spoke"
+            main = token.dep_ in {"ROOT", "conj"} or token.head.i == token.i
+            if _is_cue_verb(token, loose=True) or (last.text == ":" and main and _has_subject(token)):
                 return token, medium_phrase(token), that
             if last.text == "," and position <= 3 and _has_subject(token) and token.dep_ == "ROOT":
                 return token, medium_phrase(token), that  # "Clinton shot back, “...”"
@@ -143,6 +176,22 @@ def cue_before(index: TextIndex, quote: QuotedSpan, prev_end: int) -> tuple[Toke
     return None
 
 
+def _bare_speech_sentence(index: TextIndex, last: int) -> tuple[Token, list[Token], bool] | None:
+    """A paragraph-final sentence "Novak continued her remarks." whose verb of saying has no content."""
+    doc = index.doc
+    if doc[last].text not in {".", "!"}:
+        return None
+    sentence = index.sentence(last)
+    root = sentence.root
+    if root.pos_ != "VERB" or not _is_cue_verb(root, loose=False) or not _has_subject(root):
+        return None
+    if any(c.dep_ in {"ccomp", "xcomp", "advcl"} for c in root.children) or "\n" in sentence.text.strip():
+        return None
+    if sentence.start_char < index.paragraph_start(doc[last].idx):
+        return None
+    return root, medium_phrase(root), False
+
+
 def cue_by_parse(index: TextIndex, quote: QuotedSpan) -> Token | None:
     """A cue verb outside the quotation linked by the parse to a word inside it."""
     doc = index.doc
@@ -151,13 +200,18 @@ def cue_by_parse(index: TextIndex, quote: QuotedSpan) -> Token | None:
         return None
     inside = set(range(span.start, span.end))
     lex = lexicon()
+    first_para, last_para = index.paragraph_of(quote.start), index.paragraph_of(max(quote.start, quote.end - 1))
     for token in span:
         head = token.head
+        if not first_para <= index.paragraph_of(head.idx) <= last_para:
+            continue  # the parse ran across a paragraph break
         if head.i not in inside and token.dep_ in _CONTENT_DEPS and cue_lemma(head) in lex.clause_verbs:
             if any(t.i not in inside and not t.is_punct for t in token.subtree):
                 return None  # the quotation is part of a larger content: a mixed quote (indirect pass)
             return head
         for child in token.children:
+            if not first_para <= index.paragraph_of(child.idx) <= last_para:
+                continue
             if child.i not in inside and child.dep_ in {"parataxis", "ccomp"} and _is_cue_verb(child, loose=False):
                 if _has_subject(child):
                     return child
@@ -177,7 +231,11 @@ def direct_candidates(doc: Doc, quotes: list[QuotedSpan], index: TextIndex) -> l
         confidence = 0.9 if quote.balanced else 0.6
         candidate: Candidate | None = None
         slot_end = -1
-        after = cue_after(index, quote, next_start)
+        dash = dash_source(index, quote, next_start)
+        if dash is not None:
+            mark, name = dash
+            candidate = Candidate([(quote.start, quote.end)], "direct", (mark.i, mark.i + 1), mark, name, confidence, note)
+        after = None if candidate is not None else cue_after(index, quote, next_start)
         if after is not None and not _in_slot(index.text, quote, after[0]):
             before = _cue_before_candidate(index, quote, prev_end, confidence, note)
             if before is not None:
@@ -243,7 +301,9 @@ def colon_source(index: TextIndex, content_start: int) -> tuple[Token, Span] | N
     line_start = index.paragraph_start(doc[colon].idx)
     first = index.token_at_or_after(line_start)
     tokens = doc[first:colon]
-    if not 1 <= len(tokens) <= 6 or any(t.pos_ in {"VERB", "AUX"} and t.tag_ != "VBZ" for t in tokens):
+    if not 1 <= len(tokens) <= 10 or any(t.pos_ in {"VERB", "AUX"} and t.tag_ != "VBZ" for t in tokens):
+        return None
+    if len(tokens) > 6 and tokens[-1].ent_type_ != "PERSON":
         return None
     named = any(t.ent_type_ in {"PERSON", "ORG", "NORP", "GPE"} or t.pos_ == "PROPN" for t in tokens)
     if not named and not (len(tokens) <= 3 and all(t.text[:1].isupper() for t in tokens if t.is_alpha)):
@@ -274,7 +334,39 @@ def _cued(doc: Doc, quote: QuotedSpan, verb: Token, extra: list[Token], confiden
         cue = cue_extent(verb, extra)
     if source is not None and "\n" in doc.text[min(source.start_char, verb.idx) : max(source.end_char, verb.idx)]:
         source = None  # the parse ran across a paragraph break
+    if source is not None and source.start_char < quote.end and quote.start < source.end_char:
+        source = None  # a subject inside the quotation itself
+    if source is None and verb.idx >= quote.end:
+        # '"...," added another Democrat' / '"...," Mr. Regalado, the mayor, said': the parser missed it
+        source = _between_phrase(doc, quote.end, verb) or _noun_after(verb)
     return Candidate([(quote.start, quote.end)], "direct", cue, verb, source, confidence, note)
+
+
+def _between_phrase(doc: Doc, start: int, verb: Token) -> Span | None:
+    """The words between a quotation and its cue verb, when they form a short noun phrase."""
+    span = doc.char_span(start, verb.idx, alignment_mode="expand")
+    if span is None:
+        return None
+    tokens = [t for t in span if t.i < verb.i]
+    while tokens and (tokens[0].is_punct or tokens[0].is_space):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].is_punct or tokens[-1].is_space or tokens[-1].dep_ in {"aux", "neg", "advmod"}):
+        tokens = tokens[:-1]
+    if not tokens or len(tokens) > 20 or not any(t.pos_ in {"PROPN", "NOUN", "PRON"} for t in tokens):
+        return None
+    if any(t.pos_ == "VERB" and t.dep_ not in {"relcl", "acl", "amod"} for t in tokens):
+        return None
+    return doc[tokens[0].i : tokens[-1].i + 1]
+
+
+def _noun_after(verb: Token) -> Span | None:
+    """The noun phrase right after an inverted cue verb ("said Richard Trumka, president of ...")."""
+    for child in verb.rights:
+        if child.dep_ in {"nsubj", "dobj", "attr", "npadvmod", "appos", "dep", "oprd"} and child.pos_ in {"PROPN", "NOUN"}:
+            if child.left_edge.i <= verb.i + 3:
+                return phrase_of(child)
+        break
+    return None
 
 
 def _slot_end(index: TextIndex, verb: Token, limit: int) -> int:
@@ -347,6 +439,6 @@ def _previous_subject(index: TextIndex, quote: QuotedSpan) -> Span | None:
     subject = next((c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
     if subject is None:
         return None
-    if subject.ent_type_ == "PERSON" or subject.pos_ == "PRON" or subject.lower_ in lexicon().groups:
+    if subject.ent_type_ == "PERSON" or subject.pos_ in {"PRON", "PROPN"} or subject.lower_ in lexicon().groups:
         return phrase_of(subject)
     return None

@@ -43,8 +43,11 @@ class TextIndex:
         return bisect.bisect_left(self.starts, char)
 
     def token_before(self, char: int) -> int:
-        """Index of the last token starting before ``char`` (-1 when none)."""
-        return bisect.bisect_left(self.starts, char) - 1
+        """Index of the last token (not white space) starting before ``char`` (-1 when none)."""
+        i = bisect.bisect_left(self.starts, char) - 1
+        while i >= 0 and self.doc[i].is_space:
+            i -= 1
+        return i
 
     def paragraph_of(self, char: int) -> int:
         return max(0, bisect.bisect_right(self.para_starts, char) - 1)

@@ -288,7 +288,8 @@ def _clause_candidate(verb: Token) -> Candidate | None:
         if parts:
             return _make(verb, parts, medium, subject_of(verb), 0.7)
     if verb.dep_ in {"parataxis", "ccomp"} and cue_lemma(verb) in lexicon().clause_verbs:
-        if any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children):
+        words = [t for t in verb.subtree if not t.is_punct]
+        if any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children) and len(words) <= 8:
             parts = _parenthetical_parts(verb)
             if parts:
                 return _make(verb, parts, medium_phrase(verb), subject_of(verb), 0.6)

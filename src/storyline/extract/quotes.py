@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
+from storyline.extract.quote_cues import cue_extent, subject_of
 from storyline.extract.quote_direct import colon_source, direct_candidates
 from storyline.extract.quote_index import TextIndex
 from storyline.extract.quote_indirect import colon_line_candidates, indirect_candidates
@@ -37,9 +38,43 @@ def extract_quotes(doc: Doc, mentions: list[Mention], entities: list[LocalEntity
     indirect = indirect_candidates(doc, index)
     indirect += colon_line_candidates(doc, index.paras, lambda start: colon_source(index, start))
     accepted = make_univocal(doc, direct, indirect, [(q.start, q.end) for q in quoted])
+    accepted = [attach_governed(index, c, accepted) if c.cue is None else c for c in accepted]
     accepted = join_uncued_paragraphs(index, accepted)
     resolver = SpeakerResolver(doc, mentions, entities, quoted=[(q.start, q.end) for q in quoted], index=index)
     return _to_quotes(doc, accepted, resolver)
+
+
+def attach_governed(index: TextIndex, candidate: Candidate, accepted: list[Candidate]) -> Candidate:
+    """An uncued quotation that a verb with a subject governs becomes that verb's mixed quote.
+
+    "Bush referred to Rubio as “a bright leader”": the content runs from the verb's first
+    complement to the end of the quotation, the cue is the verb, the source its subject.
+    """
+    doc = index.doc
+    span = doc.char_span(candidate.start, candidate.end, alignment_mode="expand")
+    if span is None:
+        return candidate
+    sentence = index.sentence(span.start)
+    verb = next((t.head for t in span if not span.start <= t.head.i < span.end and t.head.i < span.start), None)
+    while verb is not None and verb.pos_ not in {"VERB", "AUX"} and verb.i != verb.head.i:
+        verb = verb.head
+    if verb is None or verb.pos_ not in {"VERB", "AUX"} or verb.i < sentence.start or verb.i > span.start:
+        return candidate
+    source = subject_of(verb)
+    if source is None or source.root.pos_ not in {"PROPN", "PRON", "NOUN"} or "\n" in doc.text[source.start_char : span.start_char]:
+        return candidate
+    first = next((c for c in verb.rights if not c.is_punct), None)
+    if first is None or first.left_edge.i > span.start:
+        return candidate
+    start = doc[first.left_edge.i].idx
+    if any(other is not candidate and any(s < candidate.end and start < e for s, e in other.parts) for other in accepted):
+        return candidate
+    cue = cue_extent(verb)
+    if any(other.covers(doc[cue[0]].idx) for other in accepted):
+        return candidate
+    return Candidate(
+        [(start, candidate.end)], "mixed", cue, verb, source, min(candidate.confidence, 0.5), candidate.note
+    )
 
 
 def join_uncued_paragraphs(index: TextIndex, candidates: list[Candidate]) -> list[Candidate]:
@@ -154,7 +189,13 @@ def _absorbs(doc: Doc, candidate: Candidate, accepted: list[Candidate]) -> list[
     cue = candidate.cue_chars(doc)
     for other in accepted:
         same_cue = other.verb is not None and candidate.verb is not None and other.verb.i == candidate.verb.i
-        if other.kind == "direct" and (same_cue or other.cue is None) and _starts_inside(other, candidate):
+        nested = (
+            other.cue is not None
+            and candidate.covers(other.cue_chars(doc)[0])  # type: ignore[index]
+            and candidate.start <= other.start
+            and other.end <= candidate.end
+        )
+        if other.kind == "direct" and (same_cue or other.cue is None or nested) and _starts_inside(other, candidate):
             if not _adds_words(doc.text, candidate, other):
                 return None  # the same quotation seen twice: keep it direct
             absorbed.append(other)

@@ -31,6 +31,7 @@ from storyline.model import LocalEntity, Mention, Speaker
 
 _PERSON_WINDOW_SENTENCES = 15
 _PERSON_WINDOW_CHARS = 2500
+_LAST_SPEAKER_BONUS = 0.5
 _ROLE_WINDOW = 4000  # characters back where a second role holder makes a role phrase ambiguous
 _GROUPISH_LABELS = frozenset({"ORG", "NORP", "GPE", "FAC"})
 
@@ -209,7 +210,7 @@ class SpeakerResolver:
                 if entity is None or entity.label != "PERSON" or span is None:
                     continue
                 known = self.genders.get(entity.cluster)
-                if known is not None and known != gender:
+                if gender != "any" and known is not None and known != gender:
                     continue
                 score = 10.0 - distance + self._position_bonus(span.root, mention.start)
                 score += 0.7 if known == gender else 0.0
@@ -230,7 +231,7 @@ class SpeakerResolver:
                 scored[name] = max(scored.get(name, -99.0), score)
         last = self.last_speaker
         if last is not None and last.cluster in scored and last.start is not None and before - last.start < 2000:
-            scored[last.cluster] += 2.0
+            scored[last.cluster] += _LAST_SPEAKER_BONUS
         return sorted(((s, c) for c, s in scored.items()), key=lambda x: -x[0])
 
     def _position_bonus(self, root: Token, start: int) -> float:
@@ -273,12 +274,24 @@ class SpeakerResolver:
                 if last is not None:
                     holders.append((last, entity.cluster))
         if not holders:
-            return Speaker(**base, name=None, confidence=0.2, reason="role phrase with no named holder")
+            return self._salient_for_role(source, head_role, base)
         holders.sort(reverse=True)
         if len(holders) > 1 and holders[0][0] - holders[1][0] < _ROLE_WINDOW:
             return Speaker(**base, name=None, confidence=0.2, reason="ambiguous: two candidates")
         entity = self.by_cluster[holders[0][1]]
         return Speaker(**base, name=entity.name, cluster=entity.cluster, confidence=0.7, reason="role matches title")
+
+    def _salient_for_role(self, source: Span, role: str, base: dict) -> Speaker:
+        """"the Democratic nominee" with no title holder: the most salient recent person, if the role is a lead role."""
+        if role not in names.titles().salient_roles:
+            return Speaker(**base, name=None, confidence=0.2, reason="role phrase with no named holder")
+        gender = names.titles().role_gender.get(role)
+        candidates = [c for c in self._recent_people(source.start_char, gender or "any") if not isinstance(c[1], str)]
+        if not candidates:
+            return Speaker(**base, name=None, confidence=0.2, reason="role phrase with no named holder")
+        entity = self.by_cluster[candidates[0][1]]  # type: ignore[index]
+        return Speaker(**base, name=entity.name, cluster=entity.cluster, confidence=0.4,
+                       reason="role phrase: most salient recent person (no title matched)")
 
     def _organisation(self, source: Span, base: dict) -> Speaker:
         noun = source.root.lemma_.lower()

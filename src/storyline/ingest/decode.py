@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import unicodedata
 
-from charset_normalizer import from_bytes
+from charset_normalizer import CharsetMatch, from_bytes
 
 from storyline.ingest.errors import IngestError
 
 #: Encodings by how common they are on the web: the tie-break between equally good guesses.
-_COMMON_ENCODINGS = ("cp1252", "latin_1", "iso8859_15", "cp1251", "koi8_r", "cp1250", "iso8859_2", "shift_jis", "gb18030")
+_COMMON_ENCODINGS = (
+    "cp1252",
+    "latin_1",
+    "iso8859_15",
+    "cp1251",
+    "koi8_r",
+    "cp1250",
+    "iso8859_2",
+    "shift_jis",
+    "gb18030",
+)
 
 #: Share of control characters above which bytes are taken for a binary file.
 _BINARY_CONTROL_SHARE = 0.05
@@ -34,13 +44,18 @@ def decode_text(raw: bytes, source: str) -> tuple[str, str]:
     try:
         text, encoding = raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        best = _best_guess(raw)
-        if best is None or best.encoding is None:
-            raise IngestError(source, "undecodable text: no character encoding fits the bytes") from None
-        text, encoding = str(best), best.encoding
-        if _garbled(text):
-            raise IngestError(source, f"undecodable text: best guess {encoding} gives garbled characters")
+        text, encoding = _decode_legacy(raw, source)
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")), encoding
+
+
+def _decode_legacy(raw: bytes, source: str) -> tuple[str, str]:
+    best = _best_guess(raw)
+    if best is None or best.encoding is None:
+        raise IngestError(source, "undecodable text: no character encoding fits the bytes")
+    text = str(best)
+    if _garbled(text):
+        raise IngestError(source, f"undecodable text: best guess {best.encoding} gives garbled characters")
+    return text, best.encoding
 
 
 def _garbled(text: str) -> bool:
@@ -52,7 +67,7 @@ def _garbled(text: str) -> bool:
     return bad / len(text) > 0.02
 
 
-def _best_guess(raw: bytes):  # type: ignore[no-untyped-def]
+def _best_guess(raw: bytes) -> CharsetMatch | None:
     """charset-normalizer's best match; among equally good ones, the most common web encoding."""
     results = list(from_bytes(raw))
     if not results:
@@ -60,7 +75,7 @@ def _best_guess(raw: bytes):  # type: ignore[no-untyped-def]
     top = results[0]
     tied = [m for m in results if m.chaos == top.chaos and m.coherence == top.coherence]
 
-    def rank(match) -> int:  # type: ignore[no-untyped-def]
+    def rank(match: CharsetMatch) -> int:
         name = match.encoding
         return _COMMON_ENCODINGS.index(name) if name in _COMMON_ENCODINGS else len(_COMMON_ENCODINGS)
 

@@ -11,7 +11,7 @@ import gzip
 import io
 import sys
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,7 +81,10 @@ def read_file(path: Path, limits: Limits, outlet: str | None = None) -> Iterator
     try:
         size = path.stat().st_size
         if size > limits.max_container_bytes:
-            yield IngestError(source, f"file is {size / 1e6:.1f} MB, over the {limits.max_container_bytes / 1e6:.0f} MB limit")
+            yield IngestError(
+                source,
+                f"file is {size / 1e6:.1f} MB, over the {limits.max_container_bytes / 1e6:.0f} MB limit",
+            )
             return
         data = path.read_bytes()
     except OSError as error:
@@ -158,7 +161,7 @@ def kind_of(name: str, data: bytes) -> str:
     return "text"
 
 
-def _reader_for(kind: str):  # type: ignore[no-untyped-def]
+def _reader_for(kind: str) -> Callable[[bytes, str], Iterator[RawDocument | IngestError]]:
     if kind == "jsonl":
         return read_jsonl
     if kind == "feed":

@@ -21,7 +21,9 @@ def resolve_story_id(conn: Connection, story_id: str) -> str | None:
     current: str | None = story_id
     while current and current not in seen:
         seen.add(current)
-        row = conn.execute(sa.select(t.stories.c.id, t.stories.c.redirect_to).where(t.stories.c.id == current)).first()
+        row = conn.execute(
+            sa.select(t.stories.c.id, t.stories.c.redirect_to).where(t.stories.c.id == current)
+        ).first()
         if row is None:
             matches = conn.execute(
                 sa.select(t.stories.c.id).where(t.stories.c.id.like(f"{current}%")).limit(2)
@@ -56,7 +58,9 @@ def resolve_article_id(conn: Connection, article_id: str) -> str | None:
     row = conn.execute(sa.select(t.articles.c.id).where(t.articles.c.id == article_id)).first()
     if row:
         return str(row[0])
-    matches = conn.execute(sa.select(t.articles.c.id).where(t.articles.c.id.like(f"{article_id}%")).limit(2)).all()
+    matches = conn.execute(
+        sa.select(t.articles.c.id).where(t.articles.c.id.like(f"{article_id}%")).limit(2)
+    ).all()
     return str(matches[0][0]) if len(matches) == 1 else None
 
 
@@ -85,12 +89,11 @@ def story_article_ids(conn: Connection, story_id: str) -> list[str]:
 
 def timeline(conn: Connection, story_id: str) -> list[dict[str, Any]]:
     rows = conn.execute(
-        sa.select(t.timeline_entries).where(t.timeline_entries.c.story_id == story_id).order_by(t.timeline_entries.c.idx)
+        sa.select(t.timeline_entries)
+        .where(t.timeline_entries.c.story_id == story_id)
+        .order_by(t.timeline_entries.c.idx)
     )
-    return [
-        {k: v for k, v in _row(r).items() if k not in ("story_id", "idx")}
-        for r in rows
-    ]
+    return [{k: v for k, v in _row(r).items() if k not in ("story_id", "idx")} for r in rows]
 
 
 def story(conn: Connection, story_id: str) -> dict[str, Any] | None:
@@ -147,9 +150,9 @@ def article(conn: Connection, article_id: str) -> dict[str, Any] | None:
 
 def reuse_of(conn: Connection, article_id: str) -> list[dict[str, Any]]:
     rows = conn.execute(
-        sa.select(t.reuse).where(sa.or_(t.reuse.c.a == article_id, t.reuse.c.b == article_id)).order_by(
-            t.reuse.c.kind, t.reuse.c.similarity.desc()
-        )
+        sa.select(t.reuse)
+        .where(sa.or_(t.reuse.c.a == article_id, t.reuse.c.b == article_id))
+        .order_by(t.reuse.c.kind, t.reuse.c.similarity.desc())
     )
     return [_row(r) for r in rows]
 
@@ -159,9 +162,13 @@ def quotes_query() -> sa.Select[Any]:
     q, a, le = t.quotes, t.articles, t.local_entities
     speaker = le.alias("speaker_entity")
     return (
-        sa.select(q, a.c.title, a.c.outlet, a.c.published, a.c.seq, speaker.c.entity_id.label("speaker_entity_id"))
+        sa.select(
+            q, a.c.title, a.c.outlet, a.c.published, a.c.seq, speaker.c.entity_id.label("speaker_entity_id")
+        )
         .join(a, a.c.id == q.c.article_id)
-        .outerjoin(speaker, sa.and_(speaker.c.article_id == q.c.article_id, speaker.c.cluster == q.c.speaker_cluster))
+        .outerjoin(
+            speaker, sa.and_(speaker.c.article_id == q.c.article_id, speaker.c.cluster == q.c.speaker_cluster)
+        )
     )
 
 
@@ -211,7 +218,9 @@ def _speaker_matches(conn: Connection, quote: dict[str, Any], wanted: str) -> bo
     if entity_id:
         if entity_id == wanted:
             return True
-        row = conn.execute(sa.select(t.entities.c.name, t.entities.c.data).where(t.entities.c.id == entity_id)).first()
+        row = conn.execute(
+            sa.select(t.entities.c.name, t.entities.c.data).where(t.entities.c.id == entity_id)
+        ).first()
         if row is not None:
             names.append(row.name)
             names.extend((row.data or {}).get("aliases", {}).keys())
@@ -219,7 +228,11 @@ def _speaker_matches(conn: Connection, quote: dict[str, Any], wanted: str) -> bo
 
 
 def list_entities(
-    conn: Connection, type_: str | None = None, query_text: str | None = None, limit: int | None = None, offset: int = 0
+    conn: Connection,
+    type_: str | None = None,
+    query_text: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
     query = sa.select(t.entities).where(t.entities.c.redirect_to.is_(None), t.entities.c.ignored.is_(False))
     if type_:
@@ -239,7 +252,9 @@ def find_entity(conn: Connection, name_or_id: str) -> dict[str, Any] | None:
         wanted = name_or_id.casefold()
         candidates = list_entities(conn)
         exact = [e for e in candidates if e["name"].casefold() == wanted]
-        alias = [e for e in candidates if wanted in {a.casefold() for a in (e["data"] or {}).get("aliases", {})}]
+        alias = [
+            e for e in candidates if wanted in {a.casefold() for a in (e["data"] or {}).get("aliases", {})}
+        ]
         partial = [e for e in candidates if wanted in e["name"].casefold()]
         pick = exact or alias or partial
         if not pick:
@@ -272,9 +287,7 @@ def search(conn: Connection, text: str, limit: int = 20, offset: int = 0) -> lis
             "WHERE articles_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?",
             (phrase, limit, offset),
         )
-        return [
-            {"id": r[0], "title": r[1], "outlet": r[2], "published": r[3], "snippet": r[4]} for r in rows
-        ]
+        return [{"id": r[0], "title": r[1], "outlet": r[2], "published": r[3], "snippet": r[4]} for r in rows]
     vector = "to_tsvector('english', coalesce(title, '') || ' ' || text)"
     rows = conn.execute(
         sa.text(

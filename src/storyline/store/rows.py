@@ -55,9 +55,7 @@ def article_rows(prepared: Prepared, analyzed: Analyzed, raw_digest: str) -> dic
         "removed_lines": [
             {"article_id": aid, "line_no": r.line_no, "text": r.text, "reason": r.reason} for r in a.removed
         ],
-        "timexes": [
-            {"article_id": aid, "idx": i, **x.to_dict()} for i, x in enumerate(a.timexes)
-        ],
+        "timexes": [{"article_id": aid, "idx": i, **x.to_dict()} for i, x in enumerate(a.timexes)],
         "events": [{"article_id": aid, "idx": i, **e.to_dict()} for i, e in enumerate(a.events)],
         "local_entities": [
             {

@@ -174,7 +174,9 @@ entities = sa.Table(
     sa.Column("mention_count", sa.Integer, nullable=False, default=0),
     sa.Column("redirect_to", sa.String(32)),
     sa.Column("ignored", sa.Boolean, nullable=False, default=False),  # a user said: not an entity
-    sa.Column("data", sa.JSON, nullable=False),  # the registry's state of the entity: aliases, titles, mentions...
+    sa.Column(
+        "data", sa.JSON, nullable=False
+    ),  # the registry's state of the entity: aliases, titles, mentions...
     sa.Index("ix_entities_name", "name"),
 )
 

@@ -130,7 +130,9 @@ class Store:
     def pending_seqs(self) -> list[int]:
         with self.engine.connect() as c:
             rows = c.execute(
-                sa.select(t.articles.c.seq).where(t.articles.c.corpus_done.is_(False)).order_by(t.articles.c.seq)
+                sa.select(t.articles.c.seq)
+                .where(t.articles.c.corpus_done.is_(False))
+                .order_by(t.articles.c.seq)
             )
             return [r[0] for r in rows]
 
@@ -156,7 +158,11 @@ class Store:
                 )
             )
             existing.update({r[0]: r[1] for r in rows})
-        new = [{"outlet": outlet, "fingerprint": k, "articles": n} for k, n in counts.items() if k not in existing]
+        new = [
+            {"outlet": outlet, "fingerprint": k, "articles": n}
+            for k, n in counts.items()
+            if k not in existing
+        ]
         if new:
             conn.execute(sa.insert(t.outlet_lines), new)
         for key, n in counts.items():
