@@ -26,7 +26,9 @@ STATE_NAME = "registry"
 
 
 def display_type(data: dict[str, Any], fallback: str) -> str:
-    """The NER label most often seen for an entity (PERSON, GPE, ...), else the registry's type."""
+    """The type an alias file gave, else the NER label most often seen (PERSON, GPE, ...), else the registry's."""
+    if data.get("book_name"):
+        return {"PER": "PERSON"}.get(fallback, fallback)
     labels: dict[str, int] = data.get("labels") or {}
     return max(sorted(labels), key=lambda k: labels[k]) if labels else fallback
 
