@@ -65,7 +65,9 @@ class EntityStage:
         registry.set_aliases(aliases)
         return cls(registry)
 
-    def resolve_article(self, conn: Connection, article: dict[str, Any]) -> dict[str, int]:
+    def resolve_article(
+        self, conn: Connection, article: dict[str, Any], story_id: str | None = None
+    ) -> dict[str, int]:
         """Resolve one article's local entities; store their entity ids; return entity id -> mentions."""
         aid = article["id"]
         locals_ = [
@@ -86,7 +88,9 @@ class EntityStage:
             for entity in locals_:
                 if entity.cluster == mention.cluster:
                     entity.mentions.append(i)
-        context = ArticleContext(article_id=aid, date=article["published"], outlet=article["outlet"])
+        context = ArticleContext(
+            article_id=aid, date=article["published"], outlet=article["outlet"], story_id=story_id
+        )
         mapping = self.registry.resolve(context, mentions, locals_)
         for cluster, entity_id in mapping.items():
             conn.execute(
@@ -99,14 +103,6 @@ class EntityStage:
             if mention.entity_id:
                 counts[mention.entity_id] += 1
         return dict(counts)
-
-    def labels_of(self, entity_ids: dict[str, int]) -> dict[str, str]:
-        labels = {}
-        for entity_id in entity_ids:
-            entity = self.registry.entity(entity_id)
-            if entity is not None:
-                labels[entity_id] = display_type({"labels": entity.labels}, entity.type)
-        return labels
 
     def save(self, store: Store, conn: Connection) -> None:
         """Write the entities touched since loading, the redirects, and the registry-wide state."""

@@ -347,9 +347,7 @@ def _name_words(part: str, kind: str) -> tuple[list[str], list[str], bool, bool]
     if kind == "PER":
         words, roles = _strip_titles(words)
     elif len(words) == 2 and words[0].lower() in t.descriptors:
-        words = words[
-            1:
-        ]  # "Carmaker Velta"; longer names keep their first word ("Government Safety Office")
+        words = words[1:]  # "Carmaker Velta"; longer names keep their first word ("Government Safety Office")
     if words:
         words[-1] = strip_possessive(words[-1])
         if not words[-1]:

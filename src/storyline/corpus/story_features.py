@@ -11,7 +11,6 @@ import math
 import re
 import tomllib
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -299,8 +298,3 @@ def top_keys(weights: dict[str, float], idf: dict[str, float] | None, limit: int
     """The ``limit`` keys with the largest weight x idf, ties broken by key."""
     scored = ((w * (idf.get(k, 1.0) if idf else 1.0), k) for k, w in weights.items())
     return [k for _, k in sorted(scored, key=lambda p: (-p[0], p[1]))[:limit]]
-
-
-def iter_features(items: Iterable[dict[str, Any]]) -> list[ArticleFeatures]:
-    """ArticleFeatures from their dicts (as cached by the evaluation)."""
-    return [ArticleFeatures.from_dict(item) for item in items]

@@ -23,7 +23,7 @@ from storyline.corpus.entity_store import EntityStage
 from storyline.corpus.reuse import ReuseIndex
 from storyline.corpus.state import dump_state, load_state
 from storyline.corpus.stories import StoryClusterer
-from storyline.corpus.story_features import ArticleFeatures
+from storyline.corpus.story_features import ArticleFeatures, normalize_entity
 from storyline.store import Store
 from storyline.store import schema as t
 
@@ -56,15 +56,30 @@ class CorpusReport:
         }
 
 
+@dataclass(slots=True)
+class _Stages:
+    """The corpus-stage algorithms with their state, kept across chunks of one run."""
+
+    entities: EntityStage
+    reuse: ReuseIndex
+    stories: StoryClusterer
+    generation: int
+
+
 def update_corpus(store: Store) -> dict[str, int]:
     """Take every pending article through the corpus stages; rebuild stale timelines."""
     report = CorpusReport()
+    stages: _Stages | None = None
     while True:
         with store.corpus_lock() as conn:
             pending = _pending(conn, CHUNK)
             if not pending:
                 break
-            _process_chunk(store, conn, pending, report)
+            generation = _generation(conn)
+            if stages is None or stages.generation != generation:
+                stages = _load_stages(store, conn, generation)
+            _process_chunk(store, conn, stages, pending, report)
+            stages.generation = _bump_generation(conn, generation)
     with store.corpus_lock() as conn:
         if report.articles:
             report.rules_replayed = replay_rules(store, conn)
@@ -72,12 +87,31 @@ def update_corpus(store: Store) -> dict[str, int]:
     return report.summary()
 
 
+def _generation(conn: Connection) -> int:
+    """A counter bumped by every committed chunk: another writer's work shows as a new value."""
+    value = conn.execute(sa.select(t.meta.c.value).where(t.meta.c.key == "corpus_generation")).scalar()
+    return int(value) if value is not None else 0
+
+
+def _bump_generation(conn: Connection, generation: int) -> int:
+    conn.execute(sa.delete(t.meta).where(t.meta.c.key == "corpus_generation"))
+    conn.execute(t.meta.insert().values(key="corpus_generation", value=str(generation + 1)))
+    return generation + 1
+
+
+def _load_stages(store: Store, conn: Connection, generation: int) -> _Stages:
+    return _Stages(
+        entities=EntityStage.load(store, conn),
+        reuse=_load(store, conn, "reuse", ReuseIndex),
+        stories=_load(store, conn, "stories", StoryClusterer),
+        generation=generation,
+    )
+
+
 def _pending(conn: Connection, limit: int) -> list[dict[str, Any]]:
     a = t.articles
     rows = conn.execute(
-        sa.select(
-            a.c.id, a.c.seq, a.c.text, a.c.title, a.c.outlet, a.c.published, a.c.terms, a.c.published_evidence
-        )
+        sa.select(a.c.id, a.c.seq, a.c.text, a.c.title, a.c.outlet, a.c.published, a.c.terms)
         .where(a.c.corpus_done.is_(False))
         .order_by(a.c.seq)
         .limit(limit)
@@ -85,17 +119,37 @@ def _pending(conn: Connection, limit: int) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in rows]
 
 
+def _local_entity_features(conn: Connection, article_id: str) -> tuple[dict[str, float], dict[str, str]]:
+    """Normalized names of an article's local entities, weighted by mentions, with their labels."""
+    counts: dict[str, float] = {}
+    labels: dict[str, str] = {}
+    mentions = dict(
+        conn.execute(
+            sa.select(t.mentions.c.cluster, sa.func.count())
+            .where(t.mentions.c.article_id == article_id)
+            .group_by(t.mentions.c.cluster)
+        ).all()
+    )
+    rows = conn.execute(
+        sa.select(t.local_entities.c.cluster, t.local_entities.c.name, t.local_entities.c.label).where(
+            t.local_entities.c.article_id == article_id
+        )
+    )
+    for cluster, name, label in rows:
+        key = normalize_entity(name)
+        if key and any(c.isalpha() for c in key):
+            counts[key] = counts.get(key, 0.0) + float(max(1, mentions.get(cluster, 1)))
+            labels.setdefault(key, label)
+    return counts, labels
+
+
 def _process_chunk(
-    store: Store, conn: Connection, pending: list[dict[str, Any]], report: CorpusReport
+    store: Store, conn: Connection, stages: _Stages, pending: list[dict[str, Any]], report: CorpusReport
 ) -> None:
-    entity_stage = EntityStage.load(store, conn)
-    reuse = _load(store, conn, "reuse", ReuseIndex)
-    clusterer = _load(store, conn, "stories", StoryClusterer)
     touched: set[str] = set()
     reuse_rows: list[dict[str, Any]] = []
     for article in pending:
-        entity_ids = entity_stage.resolve_article(conn, article)
-        for found in reuse.add(article["id"], article["text"], article["published"], article["seq"]):
+        for found in stages.reuse.add(article["id"], article["text"], article["published"], article["seq"]):
             reuse_rows.append(
                 {
                     "a": found.a,
@@ -106,16 +160,18 @@ def _process_chunk(
                     "first": found.first,
                 }
             )
+        entities, labels = _local_entity_features(conn, article["id"])
         features = ArticleFeatures(
             article_id=article["id"],
             published=article["published"],
             seq=article["seq"],
             terms=article["terms"] or {},
-            entities={k: float(v) for k, v in entity_ids.items()},
+            entities=entities,
             title=article["title"],
-            entity_labels=entity_stage.labels_of(entity_ids),
+            entity_labels=labels,
         )
-        assignment = clusterer.add(features)
+        assignment = stages.stories.add(features)
+        stages.entities.resolve_article(conn, article, story_id=assignment.story_id)
         report.stories_created += int(assignment.created)
         touched.add(assignment.story_id)
         for event in assignment.events:
@@ -145,12 +201,12 @@ def _process_chunk(
             )
     store.insert_ignore(conn, t.reuse, reuse_rows)
     report.reuse_links += len(reuse_rows)
-    _write_memberships(conn, clusterer, touched)
+    _write_memberships(conn, stages.stories, touched)
     report.dates_settled += settle_open_years(conn, [a["id"] for a in pending])
-    _write_stories(conn, clusterer, touched)
-    entity_stage.save(store, conn)
-    store.save_state(conn, "reuse", dump_state(reuse.to_state()))
-    store.save_state(conn, "stories", dump_state(clusterer.to_state()))
+    _write_stories(conn, stages.stories, touched)
+    stages.entities.save(store, conn)
+    store.save_state(conn, "reuse", dump_state(stages.reuse.to_state()))
+    store.save_state(conn, "stories", dump_state(stages.stories.to_state()))
     ids = [a["id"] for a in pending]
     conn.execute(sa.update(t.articles).where(t.articles.c.id.in_(ids)).values(corpus_done=True))
     report.articles += len(pending)

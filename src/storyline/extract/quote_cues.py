@@ -128,7 +128,22 @@ def subject_of(verb: Token) -> Span | None:
             seen += 1
             continue
         break
-    return _left_neighbour_phrase(verb)
+    return _left_neighbour_phrase(verb) or _first_name_before(verb)
+
+
+def _first_name_before(verb: Token) -> Span | None:
+    """The first proper name of the verb's clause before it ("But Sen. Durbin, noting ..., said")."""
+    doc = verb.doc
+    for token in doc[verb.left_edge.i : verb.i]:
+        if token.pos_ != "PROPN" or token.dep_ in {"pobj", "poss"} or token.is_punct:
+            continue
+        head = token
+        while head.dep_ in {"compound", "flat"} and head.head.pos_ == "PROPN" and head.head.i < verb.i:
+            head = head.head
+        if head.dep_ in {"pobj", "poss", "dobj"}:
+            return None
+        return doc[head.left_edge.i : head.i + 1] if head.left_edge.i >= verb.left_edge.i else doc[token.i : head.i + 1]
+    return None
 
 
 def _left_neighbour_phrase(verb: Token) -> Span | None:

@@ -42,6 +42,8 @@ def word_count(doc: Doc, start: int, end: int) -> int:
 def _is_cue_verb(token: Token, loose: bool) -> bool:
     lex = lexicon()
     lemma = cue_lemma(token)
+    if lemma == "put" and any(c.dep_ == "dobj" and c.lower_ == "it" for c in token.children):
+        return True  # "as Ridge put it: ..."
     if lemma in lex.speech or lemma in lex.manner or (loose and lemma in lex.cognition):
         return True
     return False
@@ -79,6 +81,8 @@ def cue_after(index: TextIndex, quote: QuotedSpan, next_start: int) -> tuple[Tok
         subject = _subject_after(token, quote.end)
         if subject and (_is_cue_verb(token, loose=slot) or position <= 3):
             return token, medium_phrase(token)
+        if position == 0 and token.tag_ in {"VBD", "VBZ", "VBP"} and _noun_after(token) is not None:
+            return token, medium_phrase(token)  # '"...," exhorted the actress': inverted, subject parsed as object
         if token.dep_ in _MODIFIER_DEPS:
             continue  # a verb inside the speaker's description ("a Democrat who flew to Germany")
         return None
