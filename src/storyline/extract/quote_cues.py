@@ -134,8 +134,13 @@ def subject_of(verb: Token) -> Span | None:
 def _first_name_before(verb: Token) -> Span | None:
     """The first proper name of the verb's clause before it ("But Sen. Durbin, noting ..., said")."""
     doc = verb.doc
-    for token in doc[verb.left_edge.i : verb.i]:
-        if token.pos_ != "PROPN" or token.dep_ in {"pobj", "poss"} or token.is_punct:
+    root = verb
+    while root.head.i != root.i and root.dep_ in {"conj", "ccomp", "advcl", "parataxis", "xcomp"}:
+        root = root.head
+    for token in doc[root.left_edge.i : verb.i]:
+        if token.pos_ != "PROPN" or token.dep_ in {"pobj", "poss", "npadvmod"} or token.is_punct:
+            continue
+        if token.ent_type_ in {"DATE", "TIME", "GPE", "LOC", "NORP"}:
             continue
         head = token
         while head.dep_ in {"compound", "flat"} and head.head.pos_ == "PROPN" and head.head.i < verb.i:

@@ -403,7 +403,11 @@ def _continues(index: TextIndex, last: Candidate, quote: QuotedSpan, slot_end: i
     cue_start, cue_end = last.cue_chars(index.doc) or (0, 0)
     if not (last.end <= cue_start < quote.start):
         return False
-    tail = index.text[max(cue_end, slot_end, _cue_sentence_end(index, last)) : quote.start]
+    named_end = max(cue_end, last.source.end_char if last.source is not None else 0)
+    if quote.start < _cue_sentence_end(index, last):
+        # inside the cue's sentence: only right after the cue clause ('"It is," she said, "a step."')
+        return not index.text[named_end : quote.start].strip(" ,.;:—–-\n")
+    tail = index.text[max(cue_end, _cue_sentence_end(index, last)) : quote.start]
     if not tail.strip(" ,.;:—–-\n"):
         return True
     return _short_link(index, last.end, quote.start)
