@@ -76,7 +76,11 @@ def test_empty_document(nlp):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("United Nations", "UN"), ("Ministry of Foreign Affairs", "MFA"), ("North Atlantic Treaty Organization", "NATO")],
+    [
+        ("United Nations", "UN"),
+        ("Ministry of Foreign Affairs", "MFA"),
+        ("North Atlantic Treaty Organization", "NATO"),
+    ],
 )
 def test_acronym(text, expected):
     assert names.acronym(text) == expected

@@ -15,11 +15,11 @@ from storyline.eval.polnear import parse_ann, read_split
 # An invented article and a brat file in PolNeAR's format (tabs between fields).
 TEXT = 'Kral wins.\n\n"We won," Kral said. "Again."\n\nLind said the vote was fair.\n'
 ANN = (
-    "T1\tContent 12 21\t\"We won,\"\n"
+    'T1\tContent 12 21\t"We won,"\n'
     "T2\tSource 22 26\tKral\n"
     "T3\tCue 27 31\tsaid\n"
     "T4\tAttribution 27 31\tsaid\n"
-    "T5\tContent 33 41\t\"Again.\"\n"
+    'T5\tContent 33 41\t"Again."\n'
     "E1\tAttribution:T4 Content:T1 Cue:T3 Source:T2 Content2:T5\n"
     "T6\tSource 43 47\tLind\n"
     "T7\tCue 48 52\tsaid\n"

@@ -40,7 +40,9 @@ def _only(quotes):
 
 
 def test_direct_quote_with_cue_after(quotes_of):
-    quote = _only(quotes_of('Foreign Minister Anna Novak arrived in Brno. "We will not sign this deal," Novak said.'))
+    quote = _only(
+        quotes_of('Foreign Minister Anna Novak arrived in Brno. "We will not sign this deal," Novak said.')
+    )
     assert quote.kind == "direct"
     assert quote.text == '"We will not sign this deal,"'  # the content keeps its marks, as PolNeAR does
     assert quote.cue == "said"
@@ -58,7 +60,7 @@ def test_cue_inside_the_quote_gives_two_fragments_and_a_pronoun_speaker(quotes_o
 
 
 def test_cue_before_with_colon_across_a_paragraph(quotes_of):
-    text = "Foreign Minister Anna Novak spoke on Monday. Novak told the assembly:\n\n\"We will stay. Never.\""
+    text = 'Foreign Minister Anna Novak spoke on Monday. Novak told the assembly:\n\n"We will stay. Never."'
     quote = _only(quotes_of(text))
     assert quote.kind == "direct"
     assert quote.text == '"We will stay. Never."'
@@ -67,7 +69,9 @@ def test_cue_before_with_colon_across_a_paragraph(quotes_of):
 
 
 def test_quote_over_two_paragraphs_by_the_journalistic_convention(quotes_of):
-    text = 'Anna Novak spoke on Monday.\n\nNovak said: "The first part goes on.\n\n"And the second part ends."'
+    text = (
+        'Anna Novak spoke on Monday.\n\nNovak said: "The first part goes on.\n\n"And the second part ends."'
+    )
     quote = _only(quotes_of(text))
     assert quote.text == '"The first part goes on.\n\n"And the second part ends."'
     assert quote.note is None
@@ -120,7 +124,9 @@ def test_role_phrase_resolves_to_the_title_holder(quotes_of):
 
 
 def test_the_ministers_spokeswoman_is_not_the_minister(quotes_of):
-    text = "Foreign Minister Anna Novak met reporters. The minister's spokeswoman said the talks would continue."
+    text = (
+        "Foreign Minister Anna Novak met reporters. The minister's spokeswoman said the talks would continue."
+    )
     quote = _only(quotes_of(text))
     assert quote.speaker.name != "Anna Novak"
     assert quote.speaker.name is None
@@ -174,7 +180,7 @@ def test_headline_colon(quotes_of):
         '" " "',
         "“a” ” “ «b» ‘c’ '",
         "He said: ",
-        'According to',
+        "According to",
         '"Unclosed at the very end',
         "Closed only” here, then “open again\n\n“and again",
         "\n\n\n",
@@ -187,7 +193,7 @@ def test_odd_marks_never_crash(quotes_of, text):
 
 
 def test_marks_are_paired_with_curly_straight_and_guillemets():
-    text = "«Un» and “two” and \"three\" and ‘four words in here’."
+    text = '«Un» and “two” and "three" and ‘four words in here’.'
     spans = find_quoted_spans(text)
     assert [text[q.start : q.end] for q in spans] == ["«Un»", "“two”", '"three"', "‘four words in here’"]
     assert all(q.balanced for q in spans)

@@ -92,7 +92,22 @@ def test_published_first_compares_at_the_shared_precision_then_arrival() -> None
 
 def test_align_joins_runs_across_a_changed_word() -> None:
     a = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
-    b = ["zero", "one", "two", "three", "four", "five", "six", "SEVEN", "eight", "nine", "ten", "eleven", "twelve", "end"]
+    b = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "SEVEN",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "end",
+    ]
     assert align(a, b, seed=3, gap=2, min_words=10) == [(0, 12, 1, 13)]
     assert align(a, b, seed=3, gap=0, min_words=10) == []
 

@@ -204,3 +204,14 @@ def test_changes_since_finds_new_quotes_and_newly_named_entities() -> None:
     ]
     assert not changes.empty
     assert changes_since("2021-03-06", [], quotes, sightings).empty
+
+
+def test_large_stories_keep_off_topic_sentences_out_of_summaries() -> None:
+    dam = "Norland and Sudria ministers held talks about the river dam in Vell on March 3, 2021."
+    football = "A football team from Kesh won the regional cup final on March 3, 2021 after extra time."
+    articles = [_article(f"d{i}", "2021-03-04", [dam]) for i in range(24)]
+    articles.append(_article("f", "2021-03-04", [football]))
+    on_topic = build_timeline(articles, per_date=3)
+    assert on_topic and all("football" not in e.text for e in on_topic)
+    unfiltered = TimelineSettings.load().replace(relevance_quantile=0.0, topic_terms=0)
+    assert any("football" in e.text for e in build_timeline(articles, per_date=3, settings=unfiltered))

@@ -12,7 +12,7 @@ but never below ``1 - time_weight``: a story may sleep for years and wake up aga
 article is compared with a few dozen stories, not all). Otherwise it founds a story whose id is
 ``s_`` + a hash of its first article id. Ids never change: when an article bridges two stories
 that are themselves similar enough, the younger is merged into the older and its id redirects;
-when a story re-clustered at a size doubling falls apart, the far part becomes a new story. Both
+when a story bisected at a size doubling falls apart, the far part becomes a new story. Both
 are recorded as :class:`StoryEvent`. :func:`batch_cluster` agglomerates a whole set with the same
 similarity and threshold (centroid linkage).
 """
@@ -433,7 +433,9 @@ class StoryClusterer:
         """What is kept of an article for later re-clustering: its top terms and entities, no title."""
         c = self.config
         terms = top_keys(features.terms, {k: self.df.idf_term(k) for k in features.terms}, c.kept_terms)
-        ents = top_keys(features.entities, {k: self.df.idf_entity(k) for k in features.entities}, c.kept_entities)
+        ents = top_keys(
+            features.entities, {k: self.df.idf_entity(k) for k in features.entities}, c.kept_entities
+        )
         return ArticleFeatures(
             article_id=features.article_id,
             published=features.published,
@@ -497,30 +499,22 @@ class StoryClusterer:
         return [StoryEvent("merge", survivor.id, merged.id, at_seq, reason)]
 
     def _maybe_split(self, story: _Story, at_seq: int) -> list[StoryEvent]:
-        """Re-cluster a story's articles; far parts of some size leave as new stories."""
+        """Bisect a story's articles; a far part of some size leaves as a new story."""
         members = [self._articles[aid] for aid in story.members]
-        groups = _agglomerate(members, self.df, self.config)
-        if len(groups) < 2:
+        group, rest = _bisect(members, story.first_article, self.df, self.config)
+        if len(group) < self.config.split_part_size:
             return []
-        events = []
-        for group in groups:
-            ids = {m.article_id for m in group}
-            if story.first_article in ids or len(group) < self.config.split_part_size:
-                continue
-            rest = [m for m in members if m.article_id not in ids]
-            part = _profile_of(group, self.df, self.config)
-            score = similarity(part, _profile_of(rest, self.df, self.config), self.df, self.config)
-            if score >= self.config.split_ratio * self.config.join_threshold:
-                continue
-            events.append(self._split_off(story, group, part, at_seq, score))
-            members = rest
-        if events:
-            story.profile = _profile_of(members, self.df, self.config)
-            self._unpost(story)
-            story.keys = {}
-            for m in members:
-                self._post(story, lookup_keys(m, self.df, self.config.lookup_terms))
-        return events
+        part = _profile_of(group, self.df, self.config)
+        score = similarity(part, _profile_of(rest, self.df, self.config), self.df, self.config)
+        if score >= self.config.split_ratio * self.config.join_threshold:
+            return []
+        event = self._split_off(story, group, part, at_seq, score)
+        story.profile = _profile_of(rest, self.df, self.config)
+        self._unpost(story)
+        story.keys = {}
+        for m in rest:
+            self._post(story, lookup_keys(m, self.df, self.config.lookup_terms))
+        return [event]
 
     def _split_off(
         self, story: _Story, group: list[ArticleFeatures], part: Profile, at_seq: int, score: float
@@ -585,6 +579,44 @@ def _profile_of(members: list[ArticleFeatures], df: DocumentFrequencies, config:
     for m in members:
         profile.add(Profile.of_article(m), df, config)
     return profile
+
+
+def _bisect(
+    members: list[ArticleFeatures],
+    founder: str,
+    df: DocumentFrequencies,
+    config: StoryConfig,
+    rounds: int = 3,
+) -> tuple[list[ArticleFeatures], list[ArticleFeatures]]:
+    """Two-means split of a story's articles: (the part without ``founder``, the part with it).
+
+    Seeded with the article least similar to the whole story; each round assigns every article to
+    the closer of the two part profiles. Linear in the story's size.
+    """
+    profiles = [Profile.of_article(m) for m in members]
+    whole = _sum_profiles(profiles, df, config)
+    far = min(range(len(members)), key=lambda i: (similarity(profiles[i], whole, df, config), i))
+    in_far = [i == far for i in range(len(members))]
+    for _ in range(rounds):
+        far_profile = _sum_profiles([p for p, f in zip(profiles, in_far, strict=True) if f], df, config)
+        near_profile = _sum_profiles([p for p, f in zip(profiles, in_far, strict=True) if not f], df, config)
+        moved = [
+            similarity(p, far_profile, df, config) > similarity(p, near_profile, df, config) for p in profiles
+        ]
+        if moved == in_far or all(moved) or not any(moved):
+            break
+        in_far = moved
+    founder_far = next(f for m, f in zip(members, in_far, strict=True) if m.article_id == founder)
+    part = [m for m, f in zip(members, in_far, strict=True) if f != founder_far]
+    rest = [m for m, f in zip(members, in_far, strict=True) if f == founder_far]
+    return part, rest
+
+
+def _sum_profiles(profiles: list[Profile], df: DocumentFrequencies, config: StoryConfig) -> Profile:
+    total = Profile()
+    for p in profiles:
+        total.add(p, df, config)
+    return total
 
 
 def _agglomerate(

@@ -27,11 +27,11 @@ class SentenceSpace:
     """TF-IDF vectors (English stop words removed, l2-normalised) of a story's sentences."""
 
     def __init__(self, sentences: Sequence[str]) -> None:
-        self.vectorizer = TfidfVectorizer(stop_words="english", lowercase=True)
+        self.vectorizer: TfidfVectorizer | None = TfidfVectorizer(stop_words="english", lowercase=True)
         try:
             self.matrix = sparse.csr_matrix(self.vectorizer.fit_transform(sentences))
         except ValueError:  # no sentences, or only stop words
-            self.vectorizer = None  # type: ignore[assignment]
+            self.vectorizer = None
             self.matrix = sparse.csr_matrix((len(sentences), 1))
 
     def relevance(self) -> np.ndarray:

@@ -72,6 +72,7 @@ class TimelineSettings:
     max_similarity: float
     topic_terms: int
     relevance_quantile: float
+    relevance_min_articles: int
     merge_similarity: float
     background_days: int
 
@@ -80,9 +81,9 @@ class TimelineSettings:
         return _default_settings()
 
     def replace(self, **changes: object) -> TimelineSettings:
-        values = {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
+        values = {name: getattr(self, name) for name in self.__slots__}
         values.update(changes)
-        return TimelineSettings(**values)  # type: ignore[arg-type]
+        return TimelineSettings(**values)
 
 
 @cache
@@ -91,7 +92,14 @@ def _default_settings() -> TimelineSettings:
     c, d, s, m, k = raw["candidates"], raw["dates"], raw["summary"], raw["merge"], raw["kind"]
     weights = {
         name: float(d[name])
-        for name in ("mention_articles", "mention_sentences", "later_articles", "published", "published_next", "retro_articles")
+        for name in (
+            "mention_articles",
+            "mention_sentences",
+            "later_articles",
+            "published",
+            "published_next",
+            "retro_articles",
+        )
     }
     return TimelineSettings(
         lead_sentences=int(c["lead_sentences"]),
@@ -107,6 +115,7 @@ def _default_settings() -> TimelineSettings:
         max_similarity=float(s["max_similarity"]),
         topic_terms=int(s["topic_terms"]),
         relevance_quantile=float(s["relevance_quantile"]),
+        relevance_min_articles=int(s["relevance_min_articles"]),
         merge_similarity=float(m["similarity"]),
         background_days=int(k["background_days"]),
     )
@@ -224,7 +233,7 @@ def _prepare(articles: Sequence[TimelineArticle], settings: TimelineSettings) ->
     space = SentenceSpace([s.text for s in sentences])
     topic = _topic_terms(articles, settings.topic_terms)
     ok = np.array([_summary_material(s.text, topic, settings) for s in sentences], dtype=bool)
-    if settings.relevance_quantile > 0 and len(sentences):
+    if settings.relevance_quantile > 0 and len(articles) >= settings.relevance_min_articles:
         relevance = space.relevance()
         ok &= relevance >= np.quantile(relevance, settings.relevance_quantile)
     return _Story(articles, sentences, space, dict(mention), dict(published), ok)

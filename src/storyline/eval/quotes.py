@@ -140,7 +140,7 @@ def score_document(system: list[Attribution], gold: list[Attribution]) -> Counte
     counts["cue_overlap_tp"] += len(greedy_match(sys_cues, gold_cues, lambda s, g: overlap(s, g)))
 
     def whole(s: Attribution, g: Attribution) -> float:
-        if not overlap(s.cue, g.cue) or (s.source or g.source) and not overlap(s.source, g.source):
+        if not overlap(s.cue, g.cue) or ((s.source or g.source) and not overlap(s.source, g.source)):
             return 0.0
         return overlap(s.content, g.content)
 
@@ -263,7 +263,9 @@ def summarize(counts: Counter[str]) -> dict[str, Any]:
 
     def proportional(role: str) -> dict[str, float]:
         key = f"prop_{role}_overlap"
-        return PRF(counts[key], counts[f"prop_{role}_sys"], counts[key], counts[f"prop_{role}_gold"]).to_dict()
+        return PRF(
+            counts[key], counts[f"prop_{role}_sys"], counts[key], counts[f"prop_{role}_gold"]
+        ).to_dict()
 
     judged = counts["speaker_judged"]
     return {
@@ -286,10 +288,14 @@ def summarize(counts: Counter[str]) -> dict[str, Any]:
             "named_source_judged": counts["speaker_named_judged"],
             "named_source_right_share": _share(counts["speaker_named_right"], counts["speaker_named_judged"]),
             "pronoun_source_judged": counts["speaker_pronoun_judged"],
-            "pronoun_source_right_share": _share(counts["speaker_pronoun_right"], counts["speaker_pronoun_judged"]),
+            "pronoun_source_right_share": _share(
+                counts["speaker_pronoun_right"], counts["speaker_pronoun_judged"]
+            ),
             "unnamed_gold_sources": counts["speaker_unnamed"],
             "unnamed_source_span_overlap_share": (
-                counts["speaker_unnamed_span_overlap"] / counts["speaker_unnamed"] if counts["speaker_unnamed"] else 0.0
+                counts["speaker_unnamed_span_overlap"] / counts["speaker_unnamed"]
+                if counts["speaker_unnamed"]
+                else 0.0
             ),
         },
         "crashes": counts["crashes"],
@@ -325,7 +331,11 @@ def system_attributions(quotes: list[Any], text: str) -> list[Attribution]:
 
 def gold_attributions(document: GoldDocument) -> list[Attribution]:
     return [
-        Attribution(normalize(a.content, document.text), normalize(a.cue, document.text), normalize(a.source, document.text))
+        Attribution(
+            normalize(a.content, document.text),
+            normalize(a.cue, document.text),
+            normalize(a.source, document.text),
+        )
         for a in document.attributions
     ]
 
@@ -346,7 +356,7 @@ def evaluate(root: Path, split: str, limit: int | None = None) -> dict[str, Any]
         try:
             mentions, entities = find_entities(doc)
             quotes = extract_quotes(doc, mentions, entities)
-        except Exception:  # noqa: BLE001 - a crash is a figure here, not a stop
+        except Exception:
             counts["crashes"] += 1
             mentions, entities, quotes = [], [], []
         system = system_attributions(quotes, document.text)

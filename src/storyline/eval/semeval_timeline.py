@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 from storyline.eval.timegraph import AwarenessCounts, Relation, temporal_awareness
 
@@ -154,7 +155,7 @@ def figures(counts: Iterable[AwarenessCounts]) -> dict[str, float]:
 
 def score_folders(
     gold_dir: str | Path, system_dir: str | Path, ordering_only: bool = False
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """Score every gold file that has a system file of the same name; micro figures and per file."""
     per_file: dict[str, dict[str, float]] = {}
     counts: list[AwarenessCounts] = []

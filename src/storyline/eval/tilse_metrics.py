@@ -276,6 +276,9 @@ class TimelineRouge:
     def _ref_dates(refs: Sequence[Timeline]) -> set[dt.date]:
         return set().union(*(set(tl) for tl in refs)) if refs else set()
 
+    def _lists(self) -> dict[str, list[float]]:
+        return {m: [] for m in self.measures}
+
     # -- variants --------------------------------------------------------------------------
     def concat(self, pred: Timeline, refs: Sequence[Timeline]) -> Scores:
         pred_sents = [s.split() for d in sorted(pred) for s in pred[d]]
@@ -289,7 +292,7 @@ class TimelineRouge:
         return out
 
     def agreement(self, pred: Timeline, refs: Sequence[Timeline]) -> Scores:
-        num_p, den_p, num_r, den_r = ({m: [] for m in self.measures} for _ in range(4))
+        num_p, den_p, num_r, den_r = (self._lists() for _ in range(4))
         pred_dates, ref_dates = set(pred), self._ref_dates(refs)
         for date in pred_dates | ref_dates:
             counts = self._counts([s.split() for s in self._get(pred, date)], self._refs_at(refs, date))
@@ -316,7 +319,8 @@ class TimelineRouge:
     def evaluate(self, variant: str, pred: Timeline, refs: Sequence[Timeline]) -> Scores:
         if variant not in VARIANTS:
             raise ValueError(f"unknown variant {variant!r}; one of {VARIANTS}")
-        return getattr(self, variant)(pred, refs)  # type: ignore[no-any-return]
+        scores: Scores = getattr(self, variant)(pred, refs)
+        return scores
 
     # -- alignment -------------------------------------------------------------------------
     def _date_costs(self, pred_dates, ref_dates, pred, refs, axis):
@@ -344,11 +348,12 @@ class TimelineRouge:
         costs: Callable[..., np.ndarray],
         assign: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
     ) -> Scores:
-        num_p, den_p, num_r, den_r = ({m: [] for m in self.measures} for _ in range(4))
+        num_p, den_p, num_r, den_r = (self._lists() for _ in range(4))
         pred_dates, ref_dates = sorted(pred), sorted(self._ref_dates(refs))
         can_align = bool(pred_dates) and bool(ref_dates)
-        prec_rows, prec_cols = assign(costs(pred_dates, ref_dates, pred, refs, 0)) if can_align else ([], [])
-        rec_rows, rec_cols = assign(costs(pred_dates, ref_dates, pred, refs, 1)) if can_align else ([], [])
+        none = (np.zeros(0, dtype=int), np.zeros(0, dtype=int))
+        prec_rows, prec_cols = assign(costs(pred_dates, ref_dates, pred, refs, 0)) if can_align else none
+        rec_rows, rec_cols = assign(costs(pred_dates, ref_dates, pred, refs, 1)) if can_align else none
 
         for row, col in zip(prec_rows, prec_cols, strict=True):
             p_date, r_date = pred_dates[row], ref_dates[col]

@@ -293,7 +293,7 @@ def run_t17(data: Path, args: argparse.Namespace, log: Callable[[str], None]) ->
     tagger, tagger_name = default_tagger()
     cache = None if args.no_cache else Path(args.cache) / "timeline17-timexes.pkl"
     log(
-        f"Timeline17: {sum(len(t.articles) for t in topics)} articles in {len(topics)} folders; tagging with {tagger_name}"
+        f"Timeline17: {sum(len(t.articles) for t in topics)} articles in {len(topics)} collections; tagging with {tagger_name}"
     )
     tag_articles([a for t in topics for a in t.articles], tagger, cache, log)
     settings = TimelineSettings.load()
@@ -549,7 +549,7 @@ def system_timelines(
         aliases[e] = [a for a in aliases[e] if a == names[e] or a not in set(names.values()) - {names[e]}]
     keys = [(d, s) for d in docs for s in sorted(d.sentences)]
     parsed = nlp.pipe(Doc(nlp.vocab, words=d.sentences[s]) for d, s in keys)
-    found: dict[str, list[tuple[str, int, int, str, str]]] = {e: [] for e in entities}
+    found: dict[str, list[tuple[str, int, int, int, str]]] = {e: [] for e in entities}
     for (doc, sent), sdoc in zip(keys, parsed, strict=True):
         tokens = doc.sentences[sent]
         mentions = _find_mentions(tokens, aliases)

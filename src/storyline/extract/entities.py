@@ -32,15 +32,44 @@ NAME_LABELS = frozenset(
 )
 #: Labels whose single-token mentions may be a person the NER mislabelled ("Trump" as ORG).
 _PERSON_CONFUSABLE = frozenset({"PERSON", "ORG", "GPE", "NORP", "PRODUCT", "FAC", "LOC", "WORK_OF_ART"})
-_NAME_LIKE = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
+_NAME_LIKE = frozenset(
+    {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"}
+)
 _LEADING_DROPS = frozenset({"the", "a", "an"})
 _TRAILING_PUNCT = ".,;:!?)]}\"'“”‘’"
 #: Parts of speech that never open a person's name ("Certainly Donald Trump").
 _NOT_NAME_POS = frozenset({"ADV", "INTJ", "CCONJ", "SCONJ", "ADP", "VERB", "AUX", "PRON", "DET"})
 #: Words that end a person's name run on by the NER in title case ("Obama To Asians Worried").
 _NAME_BREAKERS = frozenset(
-    {"to", "for", "in", "on", "at", "with", "and", "says", "say", "said", "tells", "told", "is", "are",
-     "was", "will", "the", "after", "over", "by", "from", "slams", "blasts", "calls", "wins", "vs", "vs."}
+    {
+        "to",
+        "for",
+        "in",
+        "on",
+        "at",
+        "with",
+        "and",
+        "says",
+        "say",
+        "said",
+        "tells",
+        "told",
+        "is",
+        "are",
+        "was",
+        "will",
+        "the",
+        "after",
+        "over",
+        "by",
+        "from",
+        "slams",
+        "blasts",
+        "calls",
+        "wins",
+        "vs",
+        "vs.",
+    }
 )
 
 
@@ -84,7 +113,9 @@ def _trim(ent: Span) -> tuple[Span, str, str | None] | None:
     doc = ent.doc
     while start < end and doc[start].lower_ in _LEADING_DROPS:
         start += 1
-    while end > start and (doc[end - 1].text in {"'s", "’s", "'", "’"} or doc[end - 1].text in _TRAILING_PUNCT):
+    while end > start and (
+        doc[end - 1].text in {"'s", "’s", "'", "’"} or doc[end - 1].text in _TRAILING_PUNCT
+    ):
         end -= 1
     title_tokens: list[Token] = []
     if ent.label_ == "PERSON":
@@ -101,7 +132,7 @@ def _trim(ent: Span) -> tuple[Span, str, str | None] | None:
         return None
     span = doc[start:end]
     text = names.strip_possessive(span.text)
-    if len(text) < 2 or not any(c.isalpha() for c in text) or text.lower() == text and ent.label_ != "NORP":
+    if len(text) < 2 or not any(c.isalpha() for c in text) or (text.lower() == text and ent.label_ != "NORP"):
         return None
     if all(names.is_role_word(t.text) or names.is_honorific(t.text) for t in span):
         return None
@@ -127,7 +158,9 @@ def _title_before(span: Span) -> str | None:
         if token.is_punct and token.text not in {"-"}:
             break
         if names.is_title_word(token.text) or (
-            token.text[:1].isupper() and token.dep_ == "compound" and token.ent_type_ in {"", "ORG", "GPE", "NORP"}
+            token.text[:1].isupper()
+            and token.dep_ == "compound"
+            and token.ent_type_ in {"", "ORG", "GPE", "NORP"}
         ):
             first = i
             i -= 1
@@ -200,9 +233,12 @@ def _find_match(words: list[str], key: str, label: str, clusters: list[_Cluster]
     if len(words) > 1 and label not in {"PERSON"}:
         initials = names.acronym(" ".join(words))
         for cluster in by_recency:
-            if len(cluster.words) == 1 and names.is_acronym(cluster.name):
-                if cluster.name.replace(".", "") == initials:
-                    return cluster
+            if (
+                len(cluster.words) == 1
+                and cluster.name.replace(".", "") == initials
+                and names.is_acronym(cluster.name)
+            ):
+                return cluster
     if label not in _PERSON_CONFUSABLE:
         return None
     lowered = [w.lower() for w in words]
@@ -215,9 +251,11 @@ def _find_match(words: list[str], key: str, label: str, clusters: list[_Cluster]
         cluster_words = [w.lower() for w in cluster.words]
         if len(lowered) < len(cluster_words) and _is_part(lowered, cluster_words):
             return cluster
-        if len(cluster_words) < len(lowered) and label == "PERSON" and _is_part(cluster_words, lowered):
-            if not any(_is_part(cluster_words, [w.lower() for w in c.words]) for c in clusters if c is not cluster):
-                return cluster
+        fuller = len(cluster_words) < len(lowered) and label == "PERSON" and _is_part(cluster_words, lowered)
+        if fuller and not any(
+            _is_part(cluster_words, [w.lower() for w in c.words]) for c in clusters if c is not cluster
+        ):
+            return cluster
     return None
 
 

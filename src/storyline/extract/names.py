@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 from typing import Literal
 
 Gender = Literal["male", "female"]
@@ -88,9 +89,12 @@ def role_words(phrase: str) -> set[str]:
     ``"Foreign Minister"`` -> ``{"minister", "foreign minister"}``; ``"Sen."`` -> ``{"senator"}``.
     """
     words = [expand(w) for w in re.findall(r"[\w.\-’']+", phrase)]
-    words = [w[:-1] if w.endswith("s") and w[:-1] in titles().roles and w not in titles().roles else w for w in words]
+    words = [
+        w[:-1] if w.endswith("s") and w[:-1] in titles().roles and w not in titles().roles else w
+        for w in words
+    ]
     found = {w for w in words if w in titles().roles}
-    for a, b in zip(words, words[1:], strict=False):
+    for a, b in pairwise(words):
         if f"{a} {b}" in titles().roles:
             found.add(f"{a} {b}")
     for long in (w for w in words if " " in w):

@@ -13,11 +13,52 @@ from spacy.tokens import Span, Token
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 #: Adverbs that stay inside a cue span when they touch the verb ("also said", "later told").
 CUE_ADVERBS = frozenset(
-    {"also", "later", "earlier", "recently", "previously", "repeatedly", "publicly", "privately", "again",
-     "once", "now", "then", "still", "already", "often", "frequently", "first", "initially", "long",
-     "never", "even", "just", "further", "openly", "explicitly", "directly", "flatly", "firmly",
-     "strongly", "quickly", "immediately", "reportedly", "allegedly", "subsequently", "ultimately",
-     "finally", "separately", "similarly", "likewise", "simply", "only", "always", "frankly", "bluntly"}
+    {
+        "also",
+        "later",
+        "earlier",
+        "recently",
+        "previously",
+        "repeatedly",
+        "publicly",
+        "privately",
+        "again",
+        "once",
+        "now",
+        "then",
+        "still",
+        "already",
+        "often",
+        "frequently",
+        "first",
+        "initially",
+        "long",
+        "never",
+        "even",
+        "just",
+        "further",
+        "openly",
+        "explicitly",
+        "directly",
+        "flatly",
+        "firmly",
+        "strongly",
+        "quickly",
+        "immediately",
+        "reportedly",
+        "allegedly",
+        "subsequently",
+        "ultimately",
+        "finally",
+        "separately",
+        "similarly",
+        "likewise",
+        "simply",
+        "only",
+        "always",
+        "frankly",
+        "bluntly",
+    }
 )
 
 
@@ -99,7 +140,9 @@ def subject_of(verb: Token) -> Span | None:
         # "..., adding ...": the participle goes with the sentence's verb of saying, wherever
         # the parser hung it (often inside the reported clause).
         root = verb.head
-        while root.i != root.head.i and not (root.pos_ == "VERB" and cue_lemma(root) in lexicon().speech and root.i < verb.i):
+        while root.i != root.head.i and not (
+            root.pos_ == "VERB" and cue_lemma(root) in lexicon().speech and root.i < verb.i
+        ):
             root = root.head
         if root.i != verb.i and cue_lemma(root) in lexicon().speech and root.i < verb.i:
             verb = root
@@ -147,7 +190,11 @@ def _first_name_before(verb: Token) -> Span | None:
             head = head.head
         if head.dep_ in {"pobj", "poss", "dobj"}:
             return None
-        return doc[head.left_edge.i : head.i + 1] if head.left_edge.i >= verb.left_edge.i else doc[token.i : head.i + 1]
+        return (
+            doc[head.left_edge.i : head.i + 1]
+            if head.left_edge.i >= verb.left_edge.i
+            else doc[token.i : head.i + 1]
+        )
     return None
 
 
@@ -189,7 +236,9 @@ def cue_extent(verb: Token, extra: list[Token] | None = None) -> tuple[int, int]
     doc = verb.doc
     start = verb.i
     left_ok = {c.i for c in verb.children if c.dep_ in {"aux", "auxpass", "neg"}}
-    left_ok |= {c.i for c in verb.children if c.dep_ == "advmod" and (c.lower_ in CUE_ADVERBS or c.pos_ == "ADV")}
+    left_ok |= {
+        c.i for c in verb.children if c.dep_ == "advmod" and (c.lower_ in CUE_ADVERBS or c.pos_ == "ADV")
+    }
     while start - 1 >= 0 and (start - 1) in left_ok:
         start -= 1
     end = verb.i + 1

@@ -44,9 +44,7 @@ def _is_cue_verb(token: Token, loose: bool) -> bool:
     lemma = cue_lemma(token)
     if lemma == "put" and any(c.dep_ == "dobj" and c.lower_ == "it" for c in token.children):
         return True  # "as Ridge put it: ..."
-    if lemma in lex.speech or lemma in lex.manner or (loose and lemma in lex.cognition):
-        return True
-    return False
+    return lemma in lex.speech or lemma in lex.manner or (loose and lemma in lex.cognition)
 
 
 def _has_subject(verb: Token) -> bool:
@@ -82,7 +80,9 @@ def cue_after(index: TextIndex, quote: QuotedSpan, next_start: int) -> tuple[Tok
         if subject and (_is_cue_verb(token, loose=slot) or position <= 3):
             return token, medium_phrase(token)
         if position == 0 and token.tag_ in {"VBD", "VBZ", "VBP"} and _noun_after(token) is not None:
-            return token, medium_phrase(token)  # '"...," exhorted the actress': inverted, subject parsed as object
+            return token, medium_phrase(
+                token
+            )  # '"...," exhorted the actress': inverted, subject parsed as object
         if token.dep_ in _MODIFIER_DEPS:
             continue  # a verb inside the speaker's description ("a Democrat who flew to Germany")
         return None
@@ -91,7 +91,9 @@ def cue_after(index: TextIndex, quote: QuotedSpan, next_start: int) -> tuple[Tok
 
 def _subject_after(verb: Token, start: int) -> bool:
     """The verb has a noun or pronoun subject of its own, written after ``start``."""
-    if verb.dep_ in {"conj", "xcomp", "advcl", "pcomp"} or any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+    if verb.dep_ in {"conj", "xcomp", "advcl", "pcomp"} or any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in verb.children
+    ):
         return False
     return any(c.dep_ in {"nsubj", "nsubjpass"} and c.idx >= start for c in verb.children)
 
@@ -120,7 +122,9 @@ def dash_source(index: TextIndex, quote: QuotedSpan, next_start: int) -> tuple[T
     if not (tokens[0].pos_ == "PROPN" or tokens[0].ent_type_ in {"PERSON", "ORG"}):
         return None
     name_end = next((k for k, t in enumerate(tokens) if t.text == ","), len(tokens))
-    return doc[i], doc[tokens[0].i : tokens[max(0, name_end - 1)].i + 1] if name_end else doc[tokens[0].i : tokens[-1].i + 1]
+    return doc[i], doc[tokens[0].i : tokens[max(0, name_end - 1)].i + 1] if name_end else doc[
+        tokens[0].i : tokens[-1].i + 1
+    ]
 
 
 def _closing_cue(window: list[Token]) -> tuple[Token, list[Token]] | None:
@@ -166,6 +170,8 @@ def cue_before(index: TextIndex, quote: QuotedSpan, prev_end: int) -> tuple[Toke
         if token.pos_ in {"VERB", "AUX"} and token.dep_ not in {"aux", "auxpass"}:
             if token.dep_ in {"amod", "acl", "relcl", "compound"}:
                 continue  # "in a written statement", "the man who spoke"
+            if last.text == ":" and position > 2 and token.dep_ in {"advcl", "xcomp", "pcomp", "ccomp"}:
+                continue  # "Amar said that if viewed ..., a bargain might be possible:" -> said
             main = token.dep_ in {"ROOT", "conj"} or token.head.i == token.i
             if _is_cue_verb(token, loose=True) or (last.text == ":" and main and _has_subject(token)):
                 return token, medium_phrase(token), that
@@ -204,7 +210,10 @@ def cue_by_parse(index: TextIndex, quote: QuotedSpan) -> Token | None:
         return None
     inside = set(range(span.start, span.end))
     lex = lexicon()
-    first_para, last_para = index.paragraph_of(quote.start), index.paragraph_of(max(quote.start, quote.end - 1))
+    first_para, last_para = (
+        index.paragraph_of(quote.start),
+        index.paragraph_of(max(quote.start, quote.end - 1)),
+    )
     for token in span:
         head = token.head
         if not first_para <= index.paragraph_of(head.idx) <= last_para:
@@ -216,9 +225,13 @@ def cue_by_parse(index: TextIndex, quote: QuotedSpan) -> Token | None:
         for child in token.children:
             if not first_para <= index.paragraph_of(child.idx) <= last_para:
                 continue
-            if child.i not in inside and child.dep_ in {"parataxis", "ccomp"} and _is_cue_verb(child, loose=False):
-                if _has_subject(child):
-                    return child
+            if (
+                child.i not in inside
+                and child.dep_ in {"parataxis", "ccomp"}
+                and _is_cue_verb(child, loose=False)
+                and _has_subject(child)
+            ):
+                return child
     return None
 
 
@@ -238,8 +251,11 @@ def direct_candidates(doc: Doc, quotes: list[QuotedSpan], index: TextIndex) -> l
         dash = dash_source(index, quote, next_start)
         if dash is not None:
             mark, name = dash
-            candidate = Candidate([(quote.start, quote.end)], "direct", (mark.i, mark.i + 1), mark, name, confidence, note)
-        after = None if candidate is not None else cue_after(index, quote, next_start)
+            candidate = Candidate(
+                [(quote.start, quote.end)], "direct", (mark.i, mark.i + 1), mark, name, confidence, note
+            )
+        governed = _governed_before(index, quote)
+        after = None if candidate is not None or governed else cue_after(index, quote, next_start)
         if after is not None and not _in_slot(index.text, quote, after[0]):
             before = _cue_before_candidate(index, quote, prev_end, confidence, note)
             if before is not None:
@@ -257,7 +273,9 @@ def direct_candidates(doc: Doc, quotes: list[QuotedSpan], index: TextIndex) -> l
                     candidate = _cued(doc, quote, verb, medium_phrase(verb), confidence - 0.1, note)
         same_cue = candidate is not None and last is not None and _same_verb(candidate, last)
         joins = candidate is None and last is not None and words >= 1
-        if same_cue or joins and (_continues(index, last, quote, last_slot_end) or _next_paragraph(index, last, quote)):
+        if same_cue or (
+            joins and (_continues(index, last, quote, last_slot_end) or _next_paragraph(index, last, quote))
+        ):
             assert last is not None
             linked = last.cue is not None and _short_link(index, last.end, quote.start)
             last.parts.append((last.parts.pop()[0], quote.end) if linked else (quote.start, quote.end))
@@ -266,7 +284,9 @@ def direct_candidates(doc: Doc, quotes: list[QuotedSpan], index: TextIndex) -> l
             prev_end = quote.end
             continue
         if candidate is None and words >= _MIN_UNCUED_WORDS:
-            candidate = Candidate([(quote.start, quote.end)], "direct", confidence=confidence - 0.3, note=note)
+            candidate = Candidate(
+                [(quote.start, quote.end)], "direct", confidence=confidence - 0.3, note=note
+            )
             candidate.hint = _previous_subject(index, quote)
         if candidate is not None:
             found.append(candidate)
@@ -286,7 +306,9 @@ def _cue_before_candidate(
         if colon is None:
             return None
         mark, source = colon
-        return Candidate([(quote.start, quote.end)], "direct", (mark.i, mark.i + 1), mark, source, confidence, note)
+        return Candidate(
+            [(quote.start, quote.end)], "direct", (mark.i, mark.i + 1), mark, source, confidence, note
+        )
     verb, extra, that = before
     candidate = _cued(doc, quote, verb, extra, confidence, note)
     if that:
@@ -324,11 +346,36 @@ def _in_slot(text: str, quote: QuotedSpan, verb: Token) -> bool:
     return inner_end[-1:] in {",", "?", "!", "—", "-", "…"} or between.lstrip()[:1] in {",", "—", "–", "-"}
 
 
+def _governed_before(index: TextIndex, quote: QuotedSpan) -> bool:
+    """The quotation is a phrase of the words before it ("proclaims the article a “terrific piece,”").
+
+    Then a verb after it is not its cue, whatever the comma says.
+    """
+    doc = index.doc
+    span = doc.char_span(quote.start, quote.end, alignment_mode="expand")
+    if span is None or len(span) > 12:
+        return False
+    para_start = index.paragraph_start(quote.start)
+    for token in span:
+        head = token.head
+        if (
+            head.i < span.start
+            and head.idx >= para_start
+            and not head.is_punct
+            and token.dep_ not in {"punct", "parataxis"}
+        ):
+            between = doc[head.i + 1 : span.start]
+            return not any(t.text in {".", "!", "?", ":", ";"} for t in between)
+    return False
+
+
 def _same_verb(a: Candidate, b: Candidate) -> bool:
     return a.verb is not None and b.verb is not None and a.verb.i == b.verb.i
 
 
-def _cued(doc: Doc, quote: QuotedSpan, verb: Token, extra: list[Token], confidence: float, note: str | None) -> Candidate:
+def _cued(
+    doc: Doc, quote: QuotedSpan, verb: Token, extra: list[Token], confidence: float, note: str | None
+) -> Candidate:
     if verb.lower_ == "according":
         objects = [c for t in extra for c in t.children if c.dep_ == "pobj"]
         source = phrase_of(objects[0]) if objects else None
@@ -336,7 +383,10 @@ def _cued(doc: Doc, quote: QuotedSpan, verb: Token, extra: list[Token], confiden
     else:
         source = subject_of(verb)
         cue = cue_extent(verb, extra)
-    if source is not None and "\n" in doc.text[min(source.start_char, verb.idx) : max(source.end_char, verb.idx)]:
+    if (
+        source is not None
+        and "\n" in doc.text[min(source.start_char, verb.idx) : max(source.end_char, verb.idx)]
+    ):
         source = None  # the parse ran across a paragraph break
     if source is not None and source.start_char < quote.end and quote.start < source.end_char:
         source = None  # a subject inside the quotation itself
@@ -354,7 +404,9 @@ def _between_phrase(doc: Doc, start: int, verb: Token) -> Span | None:
     tokens = [t for t in span if t.i < verb.i]
     while tokens and (tokens[0].is_punct or tokens[0].is_space):
         tokens = tokens[1:]
-    while tokens and (tokens[-1].is_punct or tokens[-1].is_space or tokens[-1].dep_ in {"aux", "neg", "advmod"}):
+    while tokens and (
+        tokens[-1].is_punct or tokens[-1].is_space or tokens[-1].dep_ in {"aux", "neg", "advmod"}
+    ):
         tokens = tokens[:-1]
     if not tokens or len(tokens) > 20 or not any(t.pos_ in {"PROPN", "NOUN", "PRON"} for t in tokens):
         return None
@@ -363,12 +415,15 @@ def _between_phrase(doc: Doc, start: int, verb: Token) -> Span | None:
     return doc[tokens[0].i : tokens[-1].i + 1]
 
 
+_NOUN_AFTER_DEPS = frozenset({"nsubj", "dobj", "attr", "npadvmod", "appos", "dep", "oprd"})
+
+
 def _noun_after(verb: Token) -> Span | None:
     """The noun phrase right after an inverted cue verb ("said Richard Trumka, president of ...")."""
     for child in verb.rights:
-        if child.dep_ in {"nsubj", "dobj", "attr", "npadvmod", "appos", "dep", "oprd"} and child.pos_ in {"PROPN", "NOUN"}:
-            if child.left_edge.i <= verb.i + 3:
-                return phrase_of(child)
+        nominal = child.pos_ in {"PROPN", "NOUN"} and child.dep_ in _NOUN_AFTER_DEPS
+        if nominal and child.left_edge.i <= verb.i + 3:
+            return phrase_of(child)
         break
     return None
 
@@ -385,8 +440,18 @@ def _cue_sentence_end(index: TextIndex, last: Candidate) -> int:
     """End of the sentence that holds ``last``'s cue, when the cue follows the quotation."""
     if last.verb is None:
         return last.end
-    sentence = index.sentence(last.verb.i)
-    return max(last.end, sentence.end_char)
+    doc = index.doc
+    i = max(last.verb.i, last.source.end - 1 if last.source is not None else 0)
+    para_end = index.paragraph_end(doc[i].idx)
+    while i < len(doc) and doc[i].idx < para_end:
+        if doc[i].text in {".", "!", "?"} or _is_opening_mark(doc[i]):
+            return max(last.end, doc[i].idx + (0 if _is_opening_mark(doc[i]) else 1))
+        i += 1
+    return max(last.end, para_end)
+
+
+def _is_opening_mark(token: Token) -> bool:
+    return token.text in {"“", "«", "``"} or token.tag_ == "``"
 
 
 def _continues(index: TextIndex, last: Candidate, quote: QuotedSpan, slot_end: int) -> bool:
@@ -416,7 +481,12 @@ def _continues(index: TextIndex, last: Candidate, quote: QuotedSpan, slot_end: i
 def _short_link(index: TextIndex, start: int, end: int) -> bool:
     """A few words without a verb join two quotations of one sentence ("...” because “...")."""
     span = index.doc.char_span(start, end, alignment_mode="expand")
-    if span is None or not len(span) or len(span) > 5 or any(t.pos_ in {"VERB", "AUX"} or t.text in {".", "!", "?"} for t in span):
+    if (
+        span is None
+        or not len(span)
+        or len(span) > 5
+        or any(t.pos_ in {"VERB", "AUX"} or t.text in {".", "!", "?"} for t in span)
+    ):
         return False
     return index.sentence(span.start).start == index.sentence(span.end - 1).start
 
@@ -447,6 +517,10 @@ def _previous_subject(index: TextIndex, quote: QuotedSpan) -> Span | None:
     subject = next((c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
     if subject is None:
         return None
-    if subject.ent_type_ == "PERSON" or subject.pos_ in {"PRON", "PROPN"} or subject.lower_ in lexicon().groups:
+    if (
+        subject.ent_type_ == "PERSON"
+        or subject.pos_ in {"PRON", "PROPN"}
+        or subject.lower_ in lexicon().groups
+    ):
         return phrase_of(subject)
     return None

@@ -32,7 +32,15 @@ class TextIndex:
         text = doc.text
         paras = paragraphs(text)
         sentences = list(doc.sents) if len(doc) else []
-        return cls(doc, text, [t.idx for t in doc], paras, [p[0] for p in paras], sentences, [s.start for s in sentences])
+        return cls(
+            doc,
+            text,
+            [t.idx for t in doc],
+            paras,
+            [p[0] for p in paras],
+            sentences,
+            [s.start for s in sentences],
+        )
 
     def sentence(self, token_i: int) -> Span:
         """The sentence holding token ``token_i``."""
@@ -57,5 +65,3 @@ class TextIndex:
 
     def paragraph_start(self, char: int) -> int:
         return self.paras[self.paragraph_of(char)][0] if self.paras else 0
-
-

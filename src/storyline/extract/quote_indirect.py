@@ -23,7 +23,9 @@ from storyline.extract.quote_index import TextIndex
 from storyline.extract.quote_types import Candidate
 
 #: Verbs whose object is the person spoken to ("told him the deal ...").
-_ADDRESSEE_VERBS = frozenset({"tell", "ask", "urge", "warn", "inform", "remind", "assure", "promise", "advise"})
+_ADDRESSEE_VERBS = frozenset(
+    {"tell", "ask", "urge", "warn", "inform", "remind", "assure", "promise", "advise"}
+)
 _PHRASAL_PREPS = frozenset({"for", "on", "about", "against", "to", "at", "with", "over", "of", "in", "into"})
 _PHRASAL_VERBS = {
     "call": {"for", "on"},
@@ -79,9 +81,11 @@ _PHRASAL_VERBS = {
 
 def _span_chars(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     """Character offsets of tokens ``start..end`` with outer punctuation dropped (not quote marks)."""
-    while start < end and (doc[start].is_punct and not _is_quote_mark(doc[start]) or doc[start].is_space):
+    while start < end and ((doc[start].is_punct and not _is_quote_mark(doc[start])) or doc[start].is_space):
         start += 1
-    while end > start and (doc[end - 1].is_punct and not _is_quote_mark(doc[end - 1]) or doc[end - 1].is_space):
+    while end > start and (
+        (doc[end - 1].is_punct and not _is_quote_mark(doc[end - 1])) or doc[end - 1].is_space
+    ):
         end -= 1
     while end > start and doc[end - 1].dep_ == "cc":
         end -= 1
@@ -135,28 +139,34 @@ def _clause_parts(verb: Token, clause: Token) -> list[tuple[int, int]] | None:
     start, end = clause.left_edge.i, clause.right_edge.i + 1
     if start <= verb.i < end:
         return None
-    if clause.i > verb.i and not any(c.dep_ in {"nsubj", "nsubjpass", "expl", "csubj"} for c in clause.children):
+    if clause.i > verb.i and not any(
+        c.dep_ in {"nsubj", "nsubjpass", "expl", "csubj"} for c in clause.children
+    ):
         # "warned the islands would stay": the parser took the clause's subject for an object
         obj = next((c for c in verb.children if c.dep_ == "dobj" and c.right_edge.i + 1 == start), None)
         addressee = obj is not None and (obj.pos_ == "PRON" or obj.ent_type_ == "PERSON")
         if obj is not None and not (addressee and cue_lemma(verb) in _ADDRESSEE_VERBS):
             start = obj.left_edge.i
     for token in doc[clause.i + 1 : end]:
-        if token.tag_ == "VBG" and token.dep_ in {"advcl", "xcomp", "conj", "dep"} and cue_lemma(token) in lexicon().speech:
-            if token.i > clause.i and doc[token.left_edge.i - 1].text == ",":
-                end = min(end, token.left_edge.i)
-                break
+        if (
+            token.tag_ == "VBG"
+            and token.dep_ in {"advcl", "xcomp", "conj", "dep"}
+            and cue_lemma(token) in lexicon().speech
+            and doc[token.left_edge.i - 1].text == ","
+        ):
+            end = min(end, token.left_edge.i)
+            break
     parts = _span_chars(doc, start, end)
     return [parts] if parts else None
 
 
 def _parenthetical_parts(verb: Token) -> list[tuple[int, int]] | None:
-    """"The deal, Novak said, is dead": the head clause minus the cue clause, as fragments."""
+    """ "The deal, Novak said, is dead": the head clause minus the cue clause, as fragments."""
     head = verb.head
     doc = verb.doc
     start, end = head.left_edge.i, head.right_edge.i + 1
     cut_start, cut_end = verb.left_edge.i, verb.right_edge.i + 1
-    if not (start <= cut_start and cut_end <= end) or head.i > verb.i and head.dep_ != "ROOT":
+    if not (start <= cut_start and cut_end <= end) or (head.i > verb.i and head.dep_ != "ROOT"):
         return None
     parts = [p for p in (_span_chars(doc, start, cut_start), _span_chars(doc, cut_end, end)) if p]
     return parts or None
@@ -181,10 +191,13 @@ def _is_question_clause(clause: Token) -> bool:
 
 def _infinitive(verb: Token) -> Token | None:
     for child in verb.children:
-        if child.dep_ in {"xcomp", "ccomp"} and child.i > verb.i:
-            if any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
-                return child
+        if child.dep_ in {"xcomp", "ccomp"} and child.i > verb.i and _has_to(child):
+            return child
     return None
+
+
+def _has_to(verb: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
 
 
 def _object(verb: Token) -> Token | None:
@@ -203,7 +216,9 @@ def _phrasal(verb: Token) -> tuple[Token, Token] | None:
         if child.dep_ in {"prep", "prt"} and child.lower_ in preps and child.i <= verb.i + 3:
             target = child if child.dep_ == "prep" else None
             if target is None:
-                target = next((c for c in verb.rights if c.dep_ == "prep" and c.lower_ in _PHRASAL_PREPS), None)
+                target = next(
+                    (c for c in verb.rights if c.dep_ == "prep" and c.lower_ in _PHRASAL_PREPS), None
+                )
             if target is not None:
                 objects = [c for c in target.children if c.dep_ in {"pobj", "pcomp"}]
                 if objects:
@@ -254,7 +269,9 @@ def _within_paragraph(candidate: Candidate, index: TextIndex) -> Candidate | Non
     """The candidate with its content clipped to the cue's paragraph (parses run across them)."""
     if candidate.verb is None:
         return candidate
-    para_start, para_end = index.paras[index.paragraph_of(candidate.verb.idx)] if index.paras else (0, len(index.text))
+    para_start, para_end = (
+        index.paras[index.paragraph_of(candidate.verb.idx)] if index.paras else (0, len(index.text))
+    )
     parts = []
     for start, end in candidate.parts:
         start, end = max(start, para_start), min(end, para_end)
@@ -272,13 +289,15 @@ def _within_paragraph(candidate: Candidate, index: TextIndex) -> Candidate | Non
     return candidate
 
 
-def _make(verb: Token, parts: list[tuple[int, int]], extra: list[Token], source: Span | None, confidence: float) -> Candidate:
+def _make(
+    verb: Token, parts: list[tuple[int, int]], extra: list[Token], source: Span | None, confidence: float
+) -> Candidate:
     return Candidate(parts, "indirect", cue_extent(verb, extra), verb, source, confidence)
 
 
 def _clause_candidate(verb: Token) -> Candidate | None:
     medium = medium_phrase(verb)
-    clauses = [c for c in verb.rights if c.dep_ == "ccomp" or c.dep_ == "advcl" and _is_question_clause(c)]
+    clauses = [c for c in verb.rights if c.dep_ == "ccomp" or (c.dep_ == "advcl" and _is_question_clause(c))]
     if not clauses and cue_lemma(verb) in lexicon().speech | lexicon().evidence:
         clauses = [c for c in verb.lefts if c.dep_ == "ccomp"]  # "The deal is dead, Novak said"
     if medium:  # "said in a statement that ...": the parser hangs the clause on "statement"
@@ -311,7 +330,9 @@ def _infinitive_candidate(verb: Token) -> Candidate | None:
         return None
     lemma = cue_lemma(verb)
     passive = any(c.dep_ == "auxpass" for c in verb.children)
-    if lemma in lex.raising or (passive and lemma in {"expect", "believe", "think", "say", "report", "rumor"}):
+    if lemma in lex.raising or (
+        passive and lemma in {"expect", "believe", "think", "say", "report", "rumor"}
+    ):
         subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
         parts = [content]
         if subject is not None:
@@ -369,7 +390,9 @@ def _clause_or_object(head: Token, preps: frozenset[str]) -> tuple[Token, Token 
     Returns (content head, preposition or None).
     """
     for child in head.rights:
-        if child.dep_ in {"ccomp", "acl", "advcl"} and (_has_that(child) or _is_question_clause(child) or child.dep_ == "ccomp"):
+        if child.dep_ in {"ccomp", "acl", "advcl"} and (
+            _has_that(child) or _is_question_clause(child) or child.dep_ == "ccomp"
+        ):
             return child, None
     for child in head.rights:
         if child.dep_ == "prep" and child.lower_ in preps:
@@ -382,12 +405,14 @@ def _clause_or_object(head: Token, preps: frozenset[str]) -> tuple[Token, Token 
     return None
 
 
-_ATTITUDE_PREPS = frozenset({"of", "about", "on", "with", "over", "that", "toward", "towards", "to", "for", "in"})
+_ATTITUDE_PREPS = frozenset(
+    {"of", "about", "on", "with", "over", "that", "toward", "towards", "to", "for", "in"}
+)
 _NOUN_PREPS = frozenset({"of", "about", "on", "for", "against", "over", "to", "with", "toward", "towards"})
 
 
 def _adjective_candidate(adjective: Token) -> Candidate | None:
-    """"is confident that ...", "were critical of the deal": the copula's subject is the source."""
+    """ "is confident that ...", "were critical of the deal": the copula's subject is the source."""
     verb = adjective.head
     found = _clause_or_object(adjective, _ATTITUDE_PREPS)
     if found is None:
@@ -405,7 +430,7 @@ def _adjective_candidate(adjective: Token) -> Candidate | None:
 
 
 def _copula_candidate(verb: Token) -> Candidate | None:
-    """"The message was: ...", "One view is that ...": a content noun as subject of "be"."""
+    """ "The message was: ...", "One view is that ...": a content noun as subject of "be"."""
     subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
     if subject is None or subject.lemma_.lower() not in lexicon().content_nouns or subject.i > verb.i:
         return None
@@ -425,10 +450,12 @@ def _copula_candidate(verb: Token) -> Candidate | None:
 
 
 def _noun_cue_candidate(verb: Token) -> Candidate | None:
-    """"made the case that ...", "expressed support for X": a content noun as the verb's object."""
+    """ "made the case that ...", "expressed support for X": a content noun as the verb's object."""
     if cue_lemma(verb) not in lexicon().light:
         return None
-    noun = next((c for c in verb.rights if c.dep_ == "dobj" and c.lemma_.lower() in lexicon().content_nouns), None)
+    noun = next(
+        (c for c in verb.rights if c.dep_ == "dobj" and c.lemma_.lower() in lexicon().content_nouns), None
+    )
     if noun is None:
         return None
     found = _clause_or_object(noun, _NOUN_PREPS)
@@ -445,10 +472,12 @@ def _noun_cue_candidate(verb: Token) -> Candidate | None:
 
 
 def _according(according: Token, index: TextIndex) -> Candidate | None:
-    """"According to X, CLAUSE" / "CLAUSE, according to X": X is the source."""
+    """ "According to X, CLAUSE" / "CLAUSE, according to X": X is the source."""
     doc = according.doc
     to = doc[according.i + 1]
-    objects = [c for c in to.children if c.dep_ == "pobj"] or [c for c in according.children if c.dep_ == "pobj"]
+    objects = [c for c in to.children if c.dep_ == "pobj"] or [
+        c for c in according.children if c.dep_ == "pobj"
+    ]
     if not objects:
         return None
     source = phrase_of(objects[0])

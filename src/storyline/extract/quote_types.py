@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
@@ -18,7 +18,6 @@ class Candidate:
     source: Span | None = None  # the source phrase at the cue ("he", "the spokeswoman", "Novak")
     confidence: float = 0.8
     note: str | None = None
-    inherited: Candidate | None = None  # an uncued quote that continues this earlier one's speaker
     hint: Span | None = None  # a speaker named in the preceding sentence (uncued quotes)
 
     @property

@@ -25,7 +25,7 @@ from storyline.extract.quote_indirect import colon_line_candidates, indirect_can
 from storyline.extract.quote_marks import find_quoted_spans
 from storyline.extract.quote_types import Candidate, merge_parts
 from storyline.extract.speakers import SpeakerResolver
-from storyline.model import LocalEntity, Mention, Quote
+from storyline.model import LocalEntity, Mention, Quote, Speaker
 
 
 def extract_quotes(doc: Doc, mentions: list[Mention], entities: list[LocalEntity]) -> list[Quote]:
@@ -40,8 +40,12 @@ def extract_quotes(doc: Doc, mentions: list[Mention], entities: list[LocalEntity
     accepted = make_univocal(doc, direct, indirect, [(q.start, q.end) for q in quoted])
     accepted = [attach_governed(index, c, accepted) if c.cue is None else c for c in accepted]
     accepted = join_uncued_paragraphs(index, accepted)
-    resolver = SpeakerResolver(doc, mentions, entities, quoted=[(q.start, q.end) for q in quoted], index=index)
-    return _to_quotes(doc, accepted, resolver)
+    for candidate in accepted:
+        widen_cue(index, candidate)
+    resolver = SpeakerResolver(
+        doc, mentions, entities, quoted=[(q.start, q.end) for q in quoted], index=index
+    )
+    return _to_quotes(doc, accepted, resolver, index)
 
 
 def attach_governed(index: TextIndex, candidate: Candidate, accepted: list[Candidate]) -> Candidate:
@@ -55,19 +59,32 @@ def attach_governed(index: TextIndex, candidate: Candidate, accepted: list[Candi
     if span is None:
         return candidate
     sentence = index.sentence(span.start)
-    verb = next((t.head for t in span if not span.start <= t.head.i < span.end and t.head.i < span.start), None)
+    verb = next(
+        (t.head for t in span if not span.start <= t.head.i < span.end and t.head.i < span.start), None
+    )
     while verb is not None and verb.pos_ not in {"VERB", "AUX"} and verb.i != verb.head.i:
         verb = verb.head
     if verb is None or verb.pos_ not in {"VERB", "AUX"} or verb.i < sentence.start or verb.i > span.start:
         return candidate
     source = subject_of(verb)
-    if source is None or source.root.pos_ not in {"PROPN", "PRON", "NOUN"} or "\n" in doc.text[source.start_char : span.start_char]:
+    if (
+        source is None
+        or source.root.pos_ not in {"PROPN", "PRON", "NOUN"}
+        or "\n" in doc.text[source.start_char : span.start_char]
+    ):
         return candidate
+    if any(other.verb is not None and other.verb.i == verb.i for other in accepted):
+        return candidate  # the verb already cues another quote
+    if any(t.text in {".", "!", "?"} for t in doc[verb.i : span.start]):
+        return candidate  # a sentence ends in between (the parser joined two sentences)
     first = next((c for c in verb.rights if not c.is_punct), None)
     if first is None or first.left_edge.i > span.start:
         return candidate
     start = doc[first.left_edge.i].idx
-    if any(other is not candidate and any(s < candidate.end and start < e for s, e in other.parts) for other in accepted):
+    if any(
+        other is not candidate and any(s < candidate.end and start < e for s, e in other.parts)
+        for other in accepted
+    ):
         return candidate
     cue = cue_extent(verb)
     if any(other.covers(doc[cue[0]].idx) for other in accepted):
@@ -77,12 +94,26 @@ def attach_governed(index: TextIndex, candidate: Candidate, accepted: list[Candi
     )
 
 
+def widen_cue(index: TextIndex, candidate: Candidate) -> None:
+    """A colon right after the cue belongs to it ("said: “...”"), as in PolNeAR's spans."""
+    if candidate.cue is None or candidate.verb is None:
+        return
+    start, end = candidate.cue
+    doc = index.doc
+    if end < len(doc) and doc[end].text == ":" and doc[end].idx < candidate.start:
+        candidate.cue = (start, end + 1)
+
+
 def join_uncued_paragraphs(index: TextIndex, candidates: list[Candidate]) -> list[Candidate]:
     """An uncued quotation opening a paragraph continues the attribution that ended the previous one."""
     kept: list[Candidate] = []
     for candidate in candidates:
         previous = kept[-1] if kept else None
-        if candidate.cue is None and previous is not None and _ends_previous_paragraph(index, previous, candidate):
+        if (
+            candidate.cue is None
+            and previous is not None
+            and _ends_previous_paragraph(index, previous, candidate)
+        ):
             previous.parts.extend(candidate.parts)
             if previous.kind == "indirect":
                 previous.kind = "mixed"
@@ -93,7 +124,11 @@ def join_uncued_paragraphs(index: TextIndex, candidates: list[Candidate]) -> lis
 
 def _ends_previous_paragraph(index: TextIndex, previous: Candidate, candidate: Candidate) -> bool:
     para = index.paragraph_of(candidate.start)
-    if para == 0 or index.paras[para][0] != candidate.start or index.paragraph_of(previous.end - 1) != para - 1:
+    if (
+        para == 0
+        or index.paras[para][0] != candidate.start
+        or index.paragraph_of(previous.end - 1) != para - 1
+    ):
         return False
     para_end = index.paras[para - 1][1]
     rest_from = previous.end
@@ -195,7 +230,11 @@ def _absorbs(doc: Doc, candidate: Candidate, accepted: list[Candidate]) -> list[
             and candidate.start <= other.start
             and other.end <= candidate.end
         )
-        if other.kind == "direct" and (same_cue or other.cue is None or nested) and _starts_inside(other, candidate):
+        if (
+            other.kind == "direct"
+            and (same_cue or other.cue is None or nested)
+            and _starts_inside(other, candidate)
+        ):
             if not _adds_words(doc.text, candidate, other):
                 return None  # the same quotation seen twice: keep it direct
             absorbed.append(other)
@@ -211,20 +250,29 @@ def _absorbs(doc: Doc, candidate: Candidate, accepted: list[Candidate]) -> list[
     return absorbed
 
 
-def _to_quotes(doc: Doc, candidates: list[Candidate], resolver: SpeakerResolver) -> list[Quote]:
+def _near_named(index: TextIndex, start: int, previous: tuple[Candidate, Speaker] | None) -> bool:
+    """The previous quote has a named speaker and ends in this paragraph or the one before."""
+    if previous is None or previous[1].name is None:
+        return False
+    return index.paragraph_of(start) - index.paragraph_of(previous[0].end - 1) <= 1
+
+
+def _to_quotes(
+    doc: Doc, candidates: list[Candidate], resolver: SpeakerResolver, index: TextIndex
+) -> list[Quote]:
     quotes: list[Quote] = []
-    text = doc.text
-    speakers: dict[int, object] = {}
+    text = index.text
+    previous: tuple[Candidate, Speaker] | None = None
     for candidate in candidates:
         parts = merge_parts(candidate.parts, text)
         start, end = parts[0][0], parts[-1][1]
-        if candidate.inherited is not None and id(candidate.inherited) in speakers:
-            speaker = resolver.inherit(speakers[id(candidate.inherited)])  # type: ignore[arg-type]
-        elif candidate.cue is None:
+        if candidate.cue is None:
             speaker = resolver.from_hint(candidate.hint)
+            if speaker.name is None and _near_named(index, start, previous):
+                speaker = resolver.inherit(previous[1])  # type: ignore[index]  # the speaker of the quote just before
         else:
             speaker = resolver.resolve(candidate.source)
-        speakers[id(candidate)] = speaker
+        previous = (candidate, speaker)
         cue = candidate.cue_chars(doc)
         confidence = candidate.confidence
         if speaker.name is None:

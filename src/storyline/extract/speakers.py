@@ -47,7 +47,9 @@ class SpeakerResolver:
     genders: dict[int, str | None] = field(default_factory=dict)
     by_cluster: dict[int, LocalEntity] = field(default_factory=dict)
     last_speaker: Speaker | None = None
-    quoted: list[tuple[int, int]] = field(default_factory=list)  # quotation spans (their words rarely name the speaker)
+    quoted: list[tuple[int, int]] = field(
+        default_factory=list
+    )  # quotation spans (their words rarely name the speaker)
     index: TextIndex | None = None
 
     def __post_init__(self) -> None:
@@ -56,7 +58,9 @@ class SpeakerResolver:
         self.by_cluster = {e.cluster: e for e in self.entities}
         for entity in self.entities:
             words = names.name_words(entity.name)
-            self.genders[entity.cluster] = names.gender_of(words, entity.titles) if entity.label == "PERSON" else None
+            self.genders[entity.cluster] = (
+                names.gender_of(words, entity.titles) if entity.label == "PERSON" else None
+            )
 
     # -- public ---------------------------------------------------------------------------
     def resolve(self, source: Span | None) -> Speaker:
@@ -76,8 +80,8 @@ class SpeakerResolver:
             None,
             earlier.name,
             earlier.cluster,
-            confidence=round(earlier.confidence * 0.8, 2),
-            reason="no speaker cue: continues the previous quote" if earlier.name else earlier.reason,
+            confidence=round(earlier.confidence * 0.5, 2),
+            reason="no speaker cue: speaker of the preceding quote" if earlier.name else earlier.reason,
         )
 
     def from_hint(self, hint: Span | None) -> Speaker:
@@ -88,7 +92,11 @@ class SpeakerResolver:
         if found.name is None:
             return Speaker(None, None, None, None, confidence=0.0, reason="no speaker cue")
         return Speaker(
-            None, None, None, found.name, found.cluster,
+            None,
+            None,
+            None,
+            found.name,
+            found.cluster,
             confidence=round(found.confidence * 0.6, 2),
             reason="no speaker cue: named in the preceding sentence",
         )
@@ -101,7 +109,11 @@ class SpeakerResolver:
         mention = self._head_mention(source)
         if mention is not None:
             entity = self.by_cluster.get(mention.cluster)
-            if entity is not None and entity.label in _GROUPISH_LABELS and root.lemma_.lower() in lexicon().groups:
+            if (
+                entity is not None
+                and entity.label in _GROUPISH_LABELS
+                and root.lemma_.lower() in lexicon().groups
+            ):
                 return Speaker(**base, name=_strip_det(source), confidence=0.7, reason="group")
             name = entity.name if entity else mention.text
             return Speaker(**base, name=name, cluster=mention.cluster, confidence=0.9, reason="named")
@@ -114,7 +126,9 @@ class SpeakerResolver:
         if kind in {"plural", "neuter"}:
             return self._group_pronoun(source, kind, base)
         if kind in {"first_person", "second_person"}:
-            return Speaker(**base, name=None, confidence=0.3, reason="first or second person: the writer or reader")
+            return Speaker(
+                **base, name=None, confidence=0.3, reason="first or second person: the writer or reader"
+            )
         groups = lexicon().groups
         if root.lower_ in groups or root.lemma_.lower() in groups:
             return Speaker(**base, name=_strip_det(source), confidence=0.6, reason="group")
@@ -123,11 +137,19 @@ class SpeakerResolver:
         if root.lemma_.lower() in lexicon().organisations:
             return self._organisation(source, base)
         if root.pos_ == "PROPN":
-            return Speaker(**base, name=_strip_det(source), confidence=0.6, reason="name not recognized as an entity")
-        if root.lower_ in lexicon().groups or root.lemma_.lower() in lexicon().groups or root.tag_ in {"NNS", "NNPS"}:
+            return Speaker(
+                **base, name=_strip_det(source), confidence=0.6, reason="name not recognized as an entity"
+            )
+        if (
+            root.lower_ in lexicon().groups
+            or root.lemma_.lower() in lexicon().groups
+            or root.tag_ in {"NNS", "NNPS"}
+        ):
             return Speaker(**base, name=_strip_det(source), confidence=0.6, reason="group")
         if root.pos_ in {"NOUN", "PROPN"}:
-            return Speaker(**base, name=_strip_det(source), confidence=0.5, reason="source is not a named person")
+            return Speaker(
+                **base, name=_strip_det(source), confidence=0.5, reason="source is not a named person"
+            )
         return Speaker(**base, name=None, confidence=0.2, reason="unrecognized source phrase")
 
     def _head_mention(self, source: Span) -> Mention | None:
@@ -161,8 +183,13 @@ class SpeakerResolver:
             head = clause.head
             phrase = self.doc[head.left_edge.i : head.i + 1]
             found = self._resolve(phrase)
-            return Speaker(**base, name=found.name, cluster=found.cluster, confidence=round(found.confidence * 0.9, 2),
-                           reason=f"relative pronoun: {found.reason}")
+            return Speaker(
+                **base,
+                name=found.name,
+                cluster=found.cluster,
+                confidence=round(found.confidence * 0.9, 2),
+                reason=f"relative pronoun: {found.reason}",
+            )
         return Speaker(**base, name=None, confidence=0.2, reason="relative pronoun with no antecedent")
 
     def _person_pronoun(self, source: Span, gender: str, base: dict) -> Speaker:
@@ -171,14 +198,21 @@ class SpeakerResolver:
             return Speaker(**base, name=None, confidence=0.1, reason="pronoun with no antecedent")
         score, key = candidates[0]
         if isinstance(key, str):  # a subject the NER did not tag as a person
-            return Speaker(**base, name=key, confidence=0.5, reason="pronoun: most recent subject (name not recognized)")
+            return Speaker(
+                **base, name=key, confidence=0.5, reason="pronoun: most recent subject (name not recognized)"
+            )
         entity = self.by_cluster[key]
         agree = self.genders.get(key) == gender
         confidence = 0.8 if agree else 0.6
         if len(candidates) > 1 and candidates[1][0] == score and not agree:
             return Speaker(**base, name=None, confidence=0.2, reason="ambiguous: two candidates")
-        return Speaker(**base, name=entity.name, cluster=entity.cluster, confidence=confidence,
-                       reason="pronoun: " + ("gender agrees" if agree else "most recent person"))
+        return Speaker(
+            **base,
+            name=entity.name,
+            cluster=entity.cluster,
+            confidence=confidence,
+            reason="pronoun: " + ("gender agrees" if agree else "most recent person"),
+        )
 
     def _recent_people(self, before: int, gender: str) -> list[tuple[float, int | str]]:
         """Persons compatible with ``gender``, best first, as (score, cluster or bare name).
@@ -217,20 +251,33 @@ class SpeakerResolver:
                 score += (mention.start - sent.start_char) / max(1, len(sent.text)) * 0.3
                 scored[entity.cluster] = max(scored.get(entity.cluster, -99.0), score)
             for word in sent:
-                if word.idx >= before or word.dep_ != "nsubj" or word.pos_ != "PROPN" or not word.text[:1].isupper():
+                if (
+                    word.idx >= before
+                    or word.dep_ != "nsubj"
+                    or word.pos_ != "PROPN"
+                    or not word.text[:1].isupper()
+                ):
                     continue
                 if word.i in covered and any(
-                    self.by_cluster.get(m.cluster) is not None and self.by_cluster[m.cluster].label == "PERSON"
+                    self.by_cluster.get(m.cluster) is not None
+                    and self.by_cluster[m.cluster].label == "PERSON"
                     for m in self._mentions_in(word.idx, word.idx + len(word.text) + 1)
                 ):
                     continue
                 if names.is_role_word(word.text) or word.lower_ in lexicon().groups:
                     continue
-                name = doc[word.left_edge.i : word.i + 1].text if word.left_edge.pos_ == "PROPN" else word.text
+                name = (
+                    doc[word.left_edge.i : word.i + 1].text if word.left_edge.pos_ == "PROPN" else word.text
+                )
                 score = 9.0 - distance + self._position_bonus(word, word.idx)
                 scored[name] = max(scored.get(name, -99.0), score)
         last = self.last_speaker
-        if last is not None and last.cluster in scored and last.start is not None and before - last.start < 2000:
+        if (
+            last is not None
+            and last.cluster in scored
+            and last.start is not None
+            and before - last.start < 2000
+        ):
             scored[last.cluster] += _LAST_SPEAKER_BONUS
         return sorted(((s, c) for c, s in scored.items()), key=lambda x: -x[0])
 
@@ -251,8 +298,13 @@ class SpeakerResolver:
         for mention in reversed(mentions):
             entity = self.by_cluster.get(mention.cluster)
             if entity is not None and entity.label in allowed:
-                return Speaker(**base, name=entity.name, cluster=entity.cluster, confidence=0.5,
-                               reason="pronoun: most recent organisation or group")
+                return Speaker(
+                    **base,
+                    name=entity.name,
+                    cluster=entity.cluster,
+                    confidence=0.5,
+                    reason="pronoun: most recent organisation or group",
+                )
         return Speaker(**base, name=None, confidence=0.1, reason="pronoun with no antecedent")
 
     def _role(self, source: Span, base: dict) -> Speaker:
@@ -268,9 +320,15 @@ class SpeakerResolver:
                 continue
             roles = set().union(*(names.role_words(t) for t in entity.titles))
             if head_role in roles or (wanted & roles and head_role in {w.split()[-1] for w in roles}):
-                last = max((self.mentions[i].start for i in range(len(self.mentions))
-                            if self.mentions[i].cluster == entity.cluster and self.mentions[i].start < source.start_char),
-                           default=None)
+                last = max(
+                    (
+                        self.mentions[i].start
+                        for i in range(len(self.mentions))
+                        if self.mentions[i].cluster == entity.cluster
+                        and self.mentions[i].start < source.start_char
+                    ),
+                    default=None,
+                )
                 if last is not None:
                     holders.append((last, entity.cluster))
         if not holders:
@@ -279,27 +337,41 @@ class SpeakerResolver:
         if len(holders) > 1 and holders[0][0] - holders[1][0] < _ROLE_WINDOW:
             return Speaker(**base, name=None, confidence=0.2, reason="ambiguous: two candidates")
         entity = self.by_cluster[holders[0][1]]
-        return Speaker(**base, name=entity.name, cluster=entity.cluster, confidence=0.7, reason="role matches title")
+        return Speaker(
+            **base, name=entity.name, cluster=entity.cluster, confidence=0.7, reason="role matches title"
+        )
 
     def _salient_for_role(self, source: Span, role: str, base: dict) -> Speaker:
-        """"the Democratic nominee" with no title holder: the most salient recent person, if the role is a lead role."""
+        """ "the Democratic nominee" with no title holder: the most salient recent person, if the role is a lead role."""
         if role not in names.titles().salient_roles:
             return Speaker(**base, name=None, confidence=0.2, reason="role phrase with no named holder")
         gender = names.titles().role_gender.get(role)
-        candidates = [c for c in self._recent_people(source.start_char, gender or "any") if not isinstance(c[1], str)]
+        candidates = [
+            c for c in self._recent_people(source.start_char, gender or "any") if not isinstance(c[1], str)
+        ]
         if not candidates:
             return Speaker(**base, name=None, confidence=0.2, reason="role phrase with no named holder")
         entity = self.by_cluster[candidates[0][1]]  # type: ignore[index]
-        return Speaker(**base, name=entity.name, cluster=entity.cluster, confidence=0.4,
-                       reason="role phrase: most salient recent person (no title matched)")
+        return Speaker(
+            **base,
+            name=entity.name,
+            cluster=entity.cluster,
+            confidence=0.4,
+            reason="role phrase: most salient recent person (no title matched)",
+        )
 
     def _organisation(self, source: Span, base: dict) -> Speaker:
         noun = source.root.lemma_.lower()
         for mention in reversed(self._mentions_in(0, source.start_char)):
             entity = self.by_cluster.get(mention.cluster)
             if entity is not None and entity.label == "ORG" and noun in entity.name.lower():
-                return Speaker(**base, name=entity.name, cluster=entity.cluster, confidence=0.6,
-                               reason="organisation: repeats a named one")
+                return Speaker(
+                    **base,
+                    name=entity.name,
+                    cluster=entity.cluster,
+                    confidence=0.6,
+                    reason="organisation: repeats a named one",
+                )
         return Speaker(**base, name=_strip_det(source), confidence=0.6, reason="organisation")
 
 

@@ -15,53 +15,42 @@ def _row(row: Any) -> dict[str, Any]:
     return dict(row._mapping)
 
 
-def resolve_story_id(conn: Connection, story_id: str) -> str | None:
-    """Follow merge redirects to the story an id points to now; accepts a unique prefix."""
-    seen = set()
-    current: str | None = story_id
+def _unique_prefix(conn: Connection, table: sa.Table, prefix: str) -> str | None:
+    """The one id of ``table`` that starts with ``prefix``, if exactly one does."""
+    matches = conn.execute(sa.select(table.c.id).where(table.c.id.like(f"{prefix}%")).limit(2)).all()
+    return str(matches[0][0]) if len(matches) == 1 else None
+
+
+def _follow_redirects(conn: Connection, table: sa.Table, start: str, prefix_ok: bool) -> str | None:
+    """The live id a (possibly merged-away) id of ``table`` points to now."""
+    seen: set[str] = set()
+    current: str | None = start
     while current and current not in seen:
         seen.add(current)
-        row = conn.execute(
-            sa.select(t.stories.c.id, t.stories.c.redirect_to).where(t.stories.c.id == current)
-        ).first()
+        row = conn.execute(sa.select(table.c.id, table.c.redirect_to).where(table.c.id == current)).first()
         if row is None:
-            matches = conn.execute(
-                sa.select(t.stories.c.id).where(t.stories.c.id.like(f"{current}%")).limit(2)
-            ).all()
-            if len(matches) != 1:
-                return None
-            current = matches[0][0]
+            current = _unique_prefix(conn, table, current) if prefix_ok and len(seen) == 1 else None
             continue
         if not row.redirect_to:
             return str(row.id)
         current = row.redirect_to
-    return current
+    return None
+
+
+def resolve_story_id(conn: Connection, story_id: str) -> str | None:
+    """Follow merge redirects to the story an id points to now; accepts a unique prefix."""
+    return _follow_redirects(conn, t.stories, story_id, prefix_ok=True)
 
 
 def resolve_entity_id(conn: Connection, entity_id: str) -> str | None:
-    seen = set()
-    current: str | None = entity_id
-    while current and current not in seen:
-        seen.add(current)
-        row = conn.execute(
-            sa.select(t.entities.c.id, t.entities.c.redirect_to).where(t.entities.c.id == current)
-        ).first()
-        if row is None:
-            return None
-        if not row.redirect_to:
-            return str(row.id)
-        current = row.redirect_to
-    return current
+    """Follow merge redirects to the entity an id points to now."""
+    return _follow_redirects(conn, t.entities, entity_id, prefix_ok=False)
 
 
 def resolve_article_id(conn: Connection, article_id: str) -> str | None:
+    """An article id, or the one article whose id starts with the given prefix."""
     row = conn.execute(sa.select(t.articles.c.id).where(t.articles.c.id == article_id)).first()
-    if row:
-        return str(row[0])
-    matches = conn.execute(
-        sa.select(t.articles.c.id).where(t.articles.c.id.like(f"{article_id}%")).limit(2)
-    ).all()
-    return str(matches[0][0]) if len(matches) == 1 else None
+    return str(row[0]) if row else _unique_prefix(conn, t.articles, article_id)
 
 
 def list_stories(
