@@ -127,7 +127,7 @@ def _fold_short_names(names: list[tuple[str, str]]) -> tuple[Counter[str], dict[
 
 def _entities_from_extractor(doc: Doc) -> tuple[Counter[str], dict[str, str]] | None:
     try:
-        from storyline.extract.entities import find_entities  # type: ignore[import-not-found]
+        from storyline.extract.entities import find_entities
     except ImportError:
         return None
     try:

@@ -102,7 +102,7 @@ def _bump_generation(conn: Connection, generation: int) -> int:
 def _load_stages(store: Store, conn: Connection, generation: int) -> _Stages:
     return _Stages(
         entities=EntityStage.load(store, conn),
-        reuse=_load(store, conn, "reuse", ReuseIndex),
+        reuse=_load_reuse(store, conn),
         stories=_load(store, conn, "stories", StoryClusterer),
         generation=generation,
     )
@@ -211,6 +211,19 @@ def _process_chunk(
     conn.execute(sa.update(t.articles).where(t.articles.c.id.in_(ids)).values(corpus_done=True))
     report.articles += len(pending)
     report.touched_stories |= touched
+
+
+def _load_reuse(store: Store, conn: Connection) -> ReuseIndex:
+    """The reuse index; texts of earlier runs' articles are read from the store when a span is aligned."""
+
+    def text_of(article_id: str) -> str | None:
+        with store.engine.connect() as reader:
+            return reader.execute(sa.select(t.articles.c.text).where(t.articles.c.id == article_id)).scalar()
+
+    blob = store.load_state("reuse", conn)
+    if blob is None:
+        return ReuseIndex(text_lookup=text_of, keep_texts=False)
+    return ReuseIndex.from_state(load_state(blob), text_lookup=text_of, keep_texts=False)
 
 
 def _load(store: Store, conn: Connection, name: str, cls: Any) -> Any:

@@ -21,6 +21,8 @@ SPLITS = ("train", "dev", "test", "annotator-training")
 _RECORD_START = re.compile(r"^(?:[TERAMN]\d+|#\d+|\*)\t")
 _TEXT_BOUND = re.compile(r"^(T\d+)\t(\S+) ([\d ;]+)\t", re.DOTALL)
 _ROLE = re.compile(r"^([A-Za-z-]+?)\d*:([TE]\d+)$")
+#: Event roles read; ``Content2`` (a second content span) folds into ``Content`` via the regex.
+_ROLE_KEYS = {"Content": "content", "Cue": "cue", "Source": "source"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,15 +77,15 @@ def parse_ann(ann_text: str) -> list[GoldAttribution]:
             event_id, _, args = record.partition("\t")
             roles = []
             for arg in args.split():
-                role = _ROLE.match(arg)
-                if role:
-                    roles.append((role.group(1), role.group(2)))
+                matched = _ROLE.match(arg)
+                if matched:
+                    roles.append((matched.group(1), matched.group(2)))
             events.append((event_id, roles))
     attributions = []
     for event_id, roles in events:
         parts: dict[str, list[tuple[int, int]]] = {"content": [], "cue": [], "source": []}
-        for role, ref in roles:
-            key = {"Content": "content", "Cue": "cue", "Source": "source"}.get(role)
+        for role_name, ref in roles:
+            key = _ROLE_KEYS.get(role_name)
             if key and ref in spans:
                 parts[key].extend(spans[ref][1])
         if not parts["content"]:

@@ -311,9 +311,9 @@ def system_attributions(quotes: list[Any], text: str) -> list[Attribution]:
     found = []
     for quote in quotes:
         parts = quote.parts or [(quote.start, quote.end)]
-        cue = ((quote.cue_start, quote.cue_end),) if quote.cue_start is not None else ()
+        cue: Fragments = ((quote.cue_start, quote.cue_end),) if quote.cue_start is not None else ()
         speaker = quote.speaker
-        source = ()
+        source: Fragments = ()
         if speaker is not None and speaker.start is not None and speaker.end is not None:
             source = ((speaker.start, speaker.end),)
         found.append(

@@ -160,7 +160,7 @@ def load_ecb(data: str | None) -> list[GoldDoc]:
 
 def _extractor_tag() -> str:
     try:
-        import storyline.extract.entities  # type: ignore[import-not-found]  # noqa: F401
+        import storyline.extract.entities  # noqa: F401
     except ImportError:
         return "ents"
     return "find_entities"

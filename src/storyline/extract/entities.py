@@ -269,25 +269,26 @@ def _is_part(short: list[str], full: list[str]) -> bool:
 def _add_missed_surnames(doc: Doc, mentions: list[Mention], clusters: list[_Cluster]) -> list[Mention]:
     """Mentions for capitalized repeats of a person's surname that the NER did not tag."""
     surnames: dict[str, _Cluster] = {}
+    shared: set[str] = set()  # surnames of two people: left alone
     for cluster in clusters:
         if cluster.label_votes.get("PERSON") and len(cluster.words) > 1:
-            surname = names.strip_possessive(cluster.words[-1])
-            if surname.lower() in surnames and surnames[surname.lower()] is not cluster:
-                surnames[surname.lower()] = None  # type: ignore[assignment]
-            else:
-                surnames[surname.lower()] = cluster
+            surname = names.strip_possessive(cluster.words[-1]).lower()
+            if surname in surnames and surnames[surname] is not cluster:
+                shared.add(surname)
+            surnames[surname] = cluster
+    for surname in shared:
+        del surnames[surname]
     if not surnames:
         return mentions
     covered = {i for m in mentions for i in range(m.start, m.end)}
     added: list[Mention] = []
     for token in doc:
-        cluster = surnames.get(token.lower_)
-        if cluster is None or not token.text[:1].isupper() or token.idx in covered or token.pos_ != "PROPN":
+        match = surnames.get(token.lower_)
+        if match is None or not token.text[:1].isupper() or token.idx in covered or token.pos_ != "PROPN":
             continue
-        first_start = mentions[cluster.mentions[0]].start
-        if token.idx < first_start:
+        if token.idx < mentions[match.mentions[0]].start:
             continue
-        added.append(Mention(token.idx, token.idx + len(token.text), token.text, "PERSON", cluster.index))
+        added.append(Mention(token.idx, token.idx + len(token.text), token.text, "PERSON", match.index))
     if not added:
         return mentions
     merged = sorted(mentions + added, key=lambda m: m.start)

@@ -111,7 +111,7 @@ def dash_source(index: TextIndex, quote: QuotedSpan, next_start: int) -> tuple[T
         return None
     line_end = index.paragraph_end(doc[i].idx)
     j = i + 1
-    tokens = []
+    tokens: list[Token] = []
     while j < len(doc) and doc[j].idx < line_end and len(tokens) <= 10:
         tokens.append(doc[j])
         j += 1
@@ -159,7 +159,7 @@ def cue_before(index: TextIndex, quote: QuotedSpan, prev_end: int) -> tuple[Toke
     that = last.lower_ == "that"
     if not (last.text in {":", ",", "—"} or that or _is_cue_verb(last, loose=True)):
         return None
-    tokens = []
+    tokens: list[Token] = []
     i = end
     while i >= 0 and doc[i].idx >= floor and len(tokens) < _BEFORE_WINDOW:
         if doc[i].text in {".", "!", "?"} and i != end:
@@ -268,15 +268,15 @@ def direct_candidates(doc: Doc, quotes: list[QuotedSpan], index: TextIndex) -> l
         elif candidate is None:
             candidate = _cue_before_candidate(index, quote, prev_end, confidence, note)
             if candidate is None and words >= _MIN_UNCUED_WORDS:
-                verb = cue_by_parse(index, quote)
-                if verb is not None:
-                    candidate = _cued(doc, quote, verb, medium_phrase(verb), confidence - 0.1, note)
+                parse_verb = cue_by_parse(index, quote)
+                if parse_verb is not None:
+                    candidate = _cued(doc, quote, parse_verb, medium_phrase(parse_verb), confidence - 0.1, note)
         same_cue = candidate is not None and last is not None and _same_verb(candidate, last)
         joins = candidate is None and last is not None and words >= 1
-        if same_cue or (
-            joins and (_continues(index, last, quote, last_slot_end) or _next_paragraph(index, last, quote))
+        if last is not None and (
+            same_cue
+            or (joins and (_continues(index, last, quote, last_slot_end) or _next_paragraph(index, last, quote)))
         ):
-            assert last is not None
             linked = last.cue is not None and _short_link(index, last.end, quote.start)
             last.parts.append((last.parts.pop()[0], quote.end) if linked else (quote.start, quote.end))
             if note and not last.note:

@@ -16,6 +16,8 @@ phrasal particle or preposition, and a following "in a statement"-style phrase.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from spacy.tokens import Doc, Span, Token
 
 from storyline.extract.quote_cues import cue_extent, cue_lemma, lexicon, medium_phrase, phrase_of, subject_of
@@ -497,7 +499,9 @@ def _according(according: Token, index: TextIndex) -> Candidate | None:
     return Candidate(parts, "indirect", (according.i, according.i + 2), according, source, 0.7)
 
 
-def colon_line_candidates(doc: Doc, paragraphs: list[tuple[int, int]], colon_source) -> list[Candidate]:  # type: ignore[no-untyped-def]
+def colon_line_candidates(
+    doc: Doc, paragraphs: list[tuple[int, int]], colon_source: Callable[[int], tuple[Token, Span] | None]
+) -> list[Candidate]:
     """Lines such as ``Novak: Talks Have Failed`` (headline style, no quotation marks)."""
     found = []
     for p_start, p_end in paragraphs:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
@@ -105,7 +106,7 @@ class SpeakerResolver:
     def _resolve(self, source: Span) -> Speaker:
         root = source.root
         surface = source.text
-        base = {"surface": surface, "start": source.start_char, "end": source.end_char}
+        base: dict[str, Any] = {"surface": surface, "start": source.start_char, "end": source.end_char}
         mention = self._head_mention(source)
         if mention is not None:
             entity = self.by_cluster.get(mention.cluster)
@@ -176,7 +177,7 @@ class SpeakerResolver:
             i += 1
         return found
 
-    def _relative(self, source: Span, base: dict) -> Speaker:
+    def _relative(self, source: Span, base: dict[str, Any]) -> Speaker:
         token = source.root
         clause = token.head
         if clause.dep_ == "relcl" and clause.head.pos_ in {"NOUN", "PROPN", "PRON"}:
@@ -192,7 +193,7 @@ class SpeakerResolver:
             )
         return Speaker(**base, name=None, confidence=0.2, reason="relative pronoun with no antecedent")
 
-    def _person_pronoun(self, source: Span, gender: str, base: dict) -> Speaker:
+    def _person_pronoun(self, source: Span, gender: str, base: dict[str, Any]) -> Speaker:
         candidates = self._recent_people(source.start_char, gender)
         if not candidates:
             return Speaker(**base, name=None, confidence=0.1, reason="pronoun with no antecedent")
@@ -292,7 +293,7 @@ class SpeakerResolver:
             bonus -= 3.0
         return bonus
 
-    def _group_pronoun(self, source: Span, kind: str, base: dict) -> Speaker:
+    def _group_pronoun(self, source: Span, kind: str, base: dict[str, Any]) -> Speaker:
         mentions = self._mentions_in(max(0, source.start_char - 600), source.start_char)
         allowed = {"ORG", "NORP"} if kind == "plural" else {"ORG"}
         for mention in reversed(mentions):
@@ -307,7 +308,7 @@ class SpeakerResolver:
                 )
         return Speaker(**base, name=None, confidence=0.1, reason="pronoun with no antecedent")
 
-    def _role(self, source: Span, base: dict) -> Speaker:
+    def _role(self, source: Span, base: dict[str, Any]) -> Speaker:
         root = source.root
         determiners = {c.lower_ for c in root.children if c.dep_ == "det"}
         if determiners & {"a", "an", "another", "one", "some"}:
@@ -341,7 +342,7 @@ class SpeakerResolver:
             **base, name=entity.name, cluster=entity.cluster, confidence=0.7, reason="role matches title"
         )
 
-    def _salient_for_role(self, source: Span, role: str, base: dict) -> Speaker:
+    def _salient_for_role(self, source: Span, role: str, base: dict[str, Any]) -> Speaker:
         """ "the Democratic nominee" with no title holder: the most salient recent person, if the role is a lead role."""
         if role not in names.titles().salient_roles:
             return Speaker(**base, name=None, confidence=0.2, reason="role phrase with no named holder")
@@ -360,7 +361,7 @@ class SpeakerResolver:
             reason="role phrase: most salient recent person (no title matched)",
         )
 
-    def _organisation(self, source: Span, base: dict) -> Speaker:
+    def _organisation(self, source: Span, base: dict[str, Any]) -> Speaker:
         noun = source.root.lemma_.lower()
         for mention in reversed(self._mentions_in(0, source.start_char)):
             entity = self.by_cluster.get(mention.cluster)
