@@ -216,3 +216,35 @@ def test_features_from_doc_uses_lemmas_and_entities() -> None:
     assert "bridge" in features.terms and "crack" in features.terms
     assert any("pell" in key for key in features.entities)
     assert features.seq == 4 and features.published == "2021-03-01"
+
+
+def _person_article(aid: str, person: str) -> ArticleFeatures:
+    return ArticleFeatures(
+        aid,
+        None,
+        0,
+        {t: 2.0 for t in "actress rehab clinic check treatment".split()},
+        {person: 3.0, "malibu": 1.0},
+        entity_labels={person: "PERSON", "malibu": "GPE"},
+    )
+
+
+def test_different_people_lower_the_similarity_only_with_the_specific_penalty() -> None:
+    a, b = _person_article("r1", "nora vell"), _person_article("r2", "ida crane")
+    same = _person_article("r3", "nora vell")
+    off = StoryConfig.from_settings(specific_penalty=0.0)
+    on = StoryConfig.from_settings(specific_penalty=0.5)
+    df = stories_module.DocumentFrequencies()
+    for f in (a, b, same):
+        df.add(f)
+
+    def sim(x: ArticleFeatures, y: ArticleFeatures, config: StoryConfig) -> float:
+        return stories_module.similarity(
+            Profile.of_article(x, config.specific_labels), Profile.of_article(y, config.specific_labels), df, config
+        )
+
+    assert sim(a, b, on) < sim(a, b, off)
+    assert sim(a, same, on) == pytest.approx(sim(a, same, off))
+    # no specific entity on one side: no penalty
+    unnamed = replace(b, entities={"malibu": 1.0}, entity_labels={"malibu": "GPE"})
+    assert sim(a, unnamed, on) == pytest.approx(sim(a, unnamed, off))

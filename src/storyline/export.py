@@ -143,7 +143,10 @@ def reuse_record(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def iter_records(store: Store) -> Iterator[tuple[str, dict[str, Any]]]:
-    """``(section, record)`` pairs in the export's fixed order."""
+    """``(section, record)`` pairs in the export's fixed order (stale timelines rebuilt first)."""
+    from storyline.corpus.timelines import refresh
+
+    refresh(store.engine)
     with store.engine.connect() as conn:
         story_of = {
             r.article_id: q.resolve_story_id(conn, r.story_id) or r.story_id

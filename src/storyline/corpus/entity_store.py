@@ -9,7 +9,6 @@ names, per-article bookkeeping) is one ``corpus_state`` blob. User corrections a
 from __future__ import annotations
 
 import os
-from collections import Counter
 from typing import Any
 
 import sqlalchemy as sa
@@ -41,6 +40,43 @@ def alias_file() -> str | None:
     return "aliases.toml" if os.path.exists("aliases.toml") else None
 
 
+def load_local_entities(
+    conn: Connection, article_ids: list[str]
+) -> dict[str, tuple[list[LocalEntity], list[Mention]]]:
+    """The local entities and mentions of many articles, in two queries."""
+    found: dict[str, tuple[list[LocalEntity], list[Mention]]] = {aid: ([], []) for aid in article_ids}
+    le, m = t.local_entities, t.mentions
+    for r in conn.execute(
+        sa.select(le).where(le.c.article_id.in_(article_ids)).order_by(le.c.article_id, le.c.cluster)
+    ):
+        found[r.article_id][0].append(
+            LocalEntity(cluster=r.cluster, name=r.name, label=r.label, titles=list(r.titles or []))
+        )
+    for r in conn.execute(
+        sa.select(m).where(m.c.article_id.in_(article_ids)).order_by(m.c.article_id, m.c.idx)
+    ):
+        mentions = found[r.article_id][1]
+        mentions.append(Mention(start=r.start, end=r.end, text=r.text, label=r.label, cluster=r.cluster))
+    for locals_, mentions in found.values():
+        by_cluster = {e.cluster: e for e in locals_}
+        for i, mention in enumerate(mentions):
+            if mention.cluster in by_cluster:
+                by_cluster[mention.cluster].mentions.append(i)
+    return found
+
+
+def store_entity_ids(conn: Connection, assignments: list[tuple[str, int, str]]) -> None:
+    """Write ``(article_id, cluster, entity_id)`` assignments in one statement."""
+    if assignments:
+        le = t.local_entities
+        conn.execute(
+            sa.update(le)
+            .where(le.c.article_id == sa.bindparam("a_id"), le.c.cluster == sa.bindparam("a_cluster"))
+            .values(entity_id=sa.bindparam("a_entity")),
+            [{"a_id": a, "a_cluster": c, "a_entity": e} for a, c, e in assignments],
+        )
+
+
 class EntityStage:
     """The registry plus the store rows it reads and writes."""
 
@@ -66,79 +102,60 @@ class EntityStage:
         return cls(registry)
 
     def resolve_article(
-        self, conn: Connection, article: dict[str, Any], story_id: str | None = None
-    ) -> dict[str, int]:
-        """Resolve one article's local entities; store their entity ids; return entity id -> mentions."""
-        aid = article["id"]
-        locals_ = [
-            LocalEntity(cluster=r.cluster, name=r.name, label=r.label, titles=list(r.titles or []))
-            for r in conn.execute(
-                sa.select(t.local_entities)
-                .where(t.local_entities.c.article_id == aid)
-                .order_by(t.local_entities.c.cluster)
-            )
-        ]
-        mentions = [
-            Mention(start=r.start, end=r.end, text=r.text, label=r.label, cluster=r.cluster)
-            for r in conn.execute(
-                sa.select(t.mentions).where(t.mentions.c.article_id == aid).order_by(t.mentions.c.idx)
-            )
-        ]
-        for i, mention in enumerate(mentions):
-            for entity in locals_:
-                if entity.cluster == mention.cluster:
-                    entity.mentions.append(i)
+        self,
+        article: dict[str, Any],
+        locals_: list[LocalEntity],
+        mentions: list[Mention],
+        story_id: str | None,
+    ) -> dict[int, str]:
+        """Resolve one article's local entities (with their mentions); return cluster -> entity id."""
         context = ArticleContext(
-            article_id=aid, date=article["published"], outlet=article["outlet"], story_id=story_id
+            article_id=article["id"], date=article["published"], outlet=article["outlet"], story_id=story_id
         )
-        mapping = self.registry.resolve(context, mentions, locals_)
-        for cluster, entity_id in mapping.items():
-            conn.execute(
-                sa.update(t.local_entities)
-                .where(t.local_entities.c.article_id == aid, t.local_entities.c.cluster == cluster)
-                .values(entity_id=entity_id)
-            )
-        counts: Counter[str] = Counter()
-        for mention in mentions:
-            if mention.entity_id:
-                counts[mention.entity_id] += 1
-        return dict(counts)
+        return self.registry.resolve(context, mentions, locals_)
 
     def save(self, store: Store, conn: Connection) -> None:
         """Write the entities touched since loading, the redirects, and the registry-wide state."""
         registry = self.registry
-        for entity_id in registry.changed_entities():
+        changed = registry.changed_entities()
+        rows, redirects = [], []
+        for entity_id in changed:
             state = registry.entity_state(entity_id)
-            conn.execute(sa.delete(t.entities).where(t.entities.c.id == entity_id))
             if state is None:
                 survivor = registry.canonical_id(entity_id)
-                conn.execute(
-                    t.entities.insert().values(
-                        id=entity_id,
-                        name="(merged)",
-                        type="MISC",
-                        mention_count=0,
-                        redirect_to=survivor,
-                        ignored=False,
-                        data={},
-                    )
-                )
-                conn.execute(
-                    sa.update(t.local_entities)
-                    .where(t.local_entities.c.entity_id == entity_id)
-                    .values(entity_id=survivor)
+                redirects.append((entity_id, survivor))
+                rows.append(
+                    {
+                        "id": entity_id,
+                        "name": "(merged)",
+                        "type": "MISC",
+                        "mention_count": 0,
+                        "redirect_to": survivor,
+                        "ignored": False,
+                        "data": {},
+                    }
                 )
                 continue
+            rows.append(
+                {
+                    "id": entity_id,
+                    "name": state["name"],
+                    "type": display_type(state, state["type"]),
+                    "mention_count": state["mention_count"],
+                    "redirect_to": None,
+                    "ignored": bool(state.get("ignored")),
+                    "data": state,
+                }
+            )
+        for start in range(0, len(changed), 500):
+            conn.execute(sa.delete(t.entities).where(t.entities.c.id.in_(changed[start : start + 500])))
+        if rows:
+            conn.execute(t.entities.insert(), rows)
+        for old, survivor in redirects:
             conn.execute(
-                t.entities.insert().values(
-                    id=entity_id,
-                    name=state["name"],
-                    type=display_type(state, state["type"]),
-                    mention_count=state["mention_count"],
-                    redirect_to=None,
-                    ignored=bool(state.get("ignored")),
-                    data=state,
-                )
+                sa.update(t.local_entities)
+                .where(t.local_entities.c.entity_id == old)
+                .values(entity_id=survivor)
             )
         registry.clear_changes()
         store.save_state(conn, STATE_NAME, dump_state(registry.meta_state()))

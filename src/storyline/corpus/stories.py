@@ -87,15 +87,21 @@ class StoryConfig:
     profile_entities: int = 200
     kept_terms: int = 64
     kept_entities: int = 32
+    specific_labels: tuple[str, ...] = ("PERSON",)
+    specific_penalty: float = 0.0
 
     @classmethod
     def from_settings(cls, **overrides: Any) -> StoryConfig:
         values = {k: v for k, v in settings()["stories"].items() if k in cls.__dataclass_fields__}
+        if "specific_labels" in values:
+            values["specific_labels"] = tuple(values["specific_labels"])
         values.update(overrides)
         return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+        values = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        values["specific_labels"] = list(self.specific_labels)
+        return values
 
 
 def story_id_for(article_id: str, is_taken: Callable[[str], bool] | None = None) -> str:
@@ -191,7 +197,7 @@ class DocumentFrequencies:
 class Profile:
     """Summed normalized term and entity vectors of one or more articles, with their date range."""
 
-    __slots__ = ("_norms", "entities", "first_day", "last_day", "size", "terms")
+    __slots__ = ("_norms", "entities", "first_day", "last_day", "size", "specific", "terms")
 
     def __init__(
         self,
@@ -200,18 +206,25 @@ class Profile:
         first_day: float | None = None,
         last_day: float | None = None,
         size: int = 0,
+        specific: dict[str, float] | None = None,
     ) -> None:
         self.terms = terms if terms is not None else {}
+        self.specific = specific if specific is not None else {}
         self.entities = entities if entities is not None else {}
         self.first_day = first_day
         self.last_day = last_day
         self.size = size
-        self._norms: tuple[int, float, float] | None = None  # (df.epoch, term norm, entity norm)
+        self._norms: tuple[int, float, float, float] | None = None  # (df.epoch, term, entity, specific norm)
 
     @classmethod
-    def of_article(cls, features: ArticleFeatures) -> Profile:
+    def of_article(cls, features: ArticleFeatures, specific_labels: tuple[str, ...] = ("PERSON",)) -> Profile:
+        """An article's profile; ``specific`` holds its entities labelled with ``specific_labels``."""
         day = day_number(features.published)
-        return cls(sublinear(features.terms), sublinear(features.entities), day, day, 1)
+        labels = features.entity_labels
+        specific = {k: v for k, v in features.entities.items() if labels.get(k) in specific_labels}
+        return cls(
+            sublinear(features.terms), sublinear(features.entities), day, day, 1, sublinear(specific)
+        )
 
     def add(self, other: Profile, df: DocumentFrequencies, config: StoryConfig) -> None:
         """Add another profile (an article or a whole story) in place, then prune to the caps."""
@@ -219,6 +232,8 @@ class Profile:
             self.terms[key] = self.terms.get(key, 0.0) + w
         for key, w in other.entities.items():
             self.entities[key] = self.entities.get(key, 0.0) + w
+        for key, w in other.specific.items():
+            self.specific[key] = self.specific.get(key, 0.0) + w
         if other.first_day is not None:
             self.first_day = (
                 other.first_day if self.first_day is None else min(self.first_day, other.first_day)
@@ -228,18 +243,27 @@ class Profile:
         self.size += other.size
         self.terms = _pruned(self.terms, df.idf_term, config.profile_terms)
         self.entities = _pruned(self.entities, df.idf_entity, config.profile_entities)
+        self.specific = _pruned(self.specific, df.idf_entity, config.profile_entities)
         self._norms = None
 
     def copy(self) -> Profile:
-        return Profile(dict(self.terms), dict(self.entities), self.first_day, self.last_day, self.size)
+        return Profile(
+            dict(self.terms),
+            dict(self.entities),
+            self.first_day,
+            self.last_day,
+            self.size,
+            dict(self.specific),
+        )
 
-    def norms(self, df: DocumentFrequencies) -> tuple[float, float]:
-        """Idf-weighted L2 norms of the term and entity vectors (cached until the idf snapshot changes)."""
+    def norms(self, df: DocumentFrequencies) -> tuple[float, float, float]:
+        """Idf-weighted L2 norms of the term, entity and specific-entity vectors (cached per idf snapshot)."""
         if self._norms is None or self._norms[0] != df.epoch:
             tn = math.sqrt(sum((w * df.idf_term(k)) ** 2 for k, w in self.terms.items()))
             en = math.sqrt(sum((w * df.idf_entity(k)) ** 2 for k, w in self.entities.items()))
-            self._norms = (df.epoch, tn, en)
-        return self._norms[1], self._norms[2]
+            sn = math.sqrt(sum((w * df.idf_entity(k)) ** 2 for k, w in self.specific.items()))
+            self._norms = (df.epoch, tn, en, sn)
+        return self._norms[1], self._norms[2], self._norms[3]
 
     def to_state(self) -> dict[str, Any]:
         return {
@@ -248,6 +272,7 @@ class Profile:
             "first_day": self.first_day,
             "last_day": self.last_day,
             "size": self.size,
+            "specific": self.specific,
         }
 
     @classmethod
@@ -258,6 +283,7 @@ class Profile:
             state["first_day"],
             state["last_day"],
             state["size"],
+            dict(state["specific"]),
         )
 
 
@@ -289,12 +315,19 @@ def time_factor(a: Profile, b: Profile, config: StoryConfig) -> float:
 
 
 def similarity(a: Profile, b: Profile, df: DocumentFrequencies, config: StoryConfig) -> float:
-    """Weighted term and entity cosines (idf-weighted) times the time factor."""
-    a_tn, a_en = a.norms(df)
-    b_tn, b_en = b.norms(df)
+    """Weighted term and entity cosines (idf-weighted) times the time and specific-entity factors.
+
+    When both sides name specific entities (people), their disagreement ``1 - cos_specific`` removes
+    up to ``specific_penalty`` of the score: two rehab check-ins by different actors share words, not people.
+    """
+    a_tn, a_en, a_sn = a.norms(df)
+    b_tn, b_en, b_sn = b.norms(df)
     cos_t = _weighted_dot(a.terms, b.terms, df.idf_term) / (a_tn * b_tn) if a_tn and b_tn else 0.0
     cos_e = _weighted_dot(a.entities, b.entities, df.idf_entity) / (a_en * b_en) if a_en and b_en else 0.0
     score = config.term_weight * cos_t + config.entity_weight * cos_e
+    if config.specific_penalty and a_sn and b_sn:
+        cos_s = _weighted_dot(a.specific, b.specific, df.idf_entity) / (a_sn * b_sn)
+        score *= 1.0 - config.specific_penalty * (1.0 - cos_s)
     return score * time_factor(a, b, config)
 
 
@@ -397,7 +430,7 @@ class StoryClusterer:
         self.df.add(features)
         self._articles[features.article_id] = self._kept(features)
         self._arrival[features.article_id] = self._clock
-        article = Profile.of_article(features)
+        article = Profile.of_article(features, self.config.specific_labels)
         keys = lookup_keys(features, self.df, self.config.lookup_terms)
         scored = [
             (similarity(article, self._stories[sid].profile, self.df, self.config), sid)
@@ -540,7 +573,7 @@ class StoryClusterer:
     def to_state(self) -> dict[str, Any]:
         """A JSON-ready dict of everything needed to continue (articles' features included)."""
         return {
-            "version": 1,
+            "version": 2,
             "config": self.config.to_dict(),
             "df": self.df.to_state(),
             "clock": self._clock,
@@ -577,7 +610,7 @@ class StoryClusterer:
 def _profile_of(members: list[ArticleFeatures], df: DocumentFrequencies, config: StoryConfig) -> Profile:
     profile = Profile()
     for m in members:
-        profile.add(Profile.of_article(m), df, config)
+        profile.add(Profile.of_article(m, config.specific_labels), df, config)
     return profile
 
 
@@ -593,7 +626,7 @@ def _bisect(
     Seeded with the article least similar to the whole story; each round assigns every article to
     the closer of the two part profiles. Linear in the story's size.
     """
-    profiles = [Profile.of_article(m) for m in members]
+    profiles = [Profile.of_article(m, config.specific_labels) for m in members]
     whole = _sum_profiles(profiles, df, config)
     far = min(range(len(members)), key=lambda i: (similarity(profiles[i], whole, df, config), i))
     in_far = [i == far for i in range(len(members))]
@@ -626,7 +659,7 @@ def _agglomerate(
 
     Only pairs sharing an inverted-index key (as in online lookup) are ever compared.
     """
-    profiles = [Profile.of_article(m) for m in members]
+    profiles = [Profile.of_article(m, config.specific_labels) for m in members]
     groups: dict[int, list[int]] = {i: [i] for i in range(len(members))}
     versions = dict.fromkeys(range(len(members)), 0)
     neighbours: dict[int, dict[int, None]] = {i: {} for i in range(len(members))}

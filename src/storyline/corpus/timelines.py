@@ -1,11 +1,16 @@
-"""Rebuild the timeline and summary of every story marked stale by the corpus stages."""
+"""Timelines and summaries: a derived view of each story, rebuilt when first needed after a change.
+
+The corpus stages only mark a touched story ``timeline_stale``; the timeline is rebuilt when
+someone looks at it (``storyline story``, the export, the web pages), so an ingest of many
+articles does not rebuild the timeline of every story it touches again and again.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from storyline.model import Event, Quote, Speaker, Timex
 from storyline.store import queries as q
@@ -80,13 +85,29 @@ def rebuild_story(conn: Connection, story_id: str) -> int:
     return len(entries)
 
 
-def rebuild_stale(conn: Connection) -> int:
-    """Rebuild every live story whose timeline is stale; return how many were rebuilt."""
-    stale = conn.execute(
-        sa.select(t.stories.c.id).where(
-            t.stories.c.timeline_stale.is_(True), t.stories.c.redirect_to.is_(None)
-        )
-    ).all()
-    for (story_id,) in stale:
+def stale_stories(conn: Connection, story_ids: list[str] | None = None) -> list[str]:
+    query = sa.select(t.stories.c.id).where(
+        t.stories.c.timeline_stale.is_(True), t.stories.c.redirect_to.is_(None)
+    )
+    if story_ids is not None:
+        query = query.where(t.stories.c.id.in_(story_ids))
+    return [r[0] for r in conn.execute(query.order_by(t.stories.c.id))]
+
+
+def rebuild_stale(conn: Connection, story_ids: list[str] | None = None) -> int:
+    """Rebuild every live story (of ``story_ids``, or all) whose timeline is stale; return how many."""
+    stale = stale_stories(conn, story_ids)
+    for story_id in stale:
         rebuild_story(conn, story_id)
     return len(stale)
+
+
+def refresh(engine: Engine, story_ids: list[str] | None = None) -> int:
+    """Bring stale timelines up to date in their own transaction (under the corpus lock)."""
+    with engine.connect() as reader:
+        if not stale_stories(reader, story_ids):
+            return 0
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(727001)"))
+        return rebuild_stale(conn, story_ids)

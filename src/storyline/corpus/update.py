@@ -19,11 +19,12 @@ from sqlalchemy.engine import Connection
 from storyline.corpus import timelines
 from storyline.corpus.dates import settle_open_years
 from storyline.corpus.edits import replay_rules
-from storyline.corpus.entity_store import EntityStage
+from storyline.corpus.entity_store import EntityStage, load_local_entities, store_entity_ids
 from storyline.corpus.reuse import ReuseIndex
 from storyline.corpus.state import dump_state, load_state
 from storyline.corpus.stories import StoryClusterer
 from storyline.corpus.story_features import ArticleFeatures, normalize_entity
+from storyline.model import LocalEntity, Mention
 from storyline.store import Store
 from storyline.store import schema as t
 
@@ -39,7 +40,7 @@ class CorpusReport:
     story_splits: int = 0
     reuse_links: int = 0
     dates_settled: int = 0
-    timelines_rebuilt: int = 0
+    timelines_stale: int = 0
     rules_replayed: int = 0
     touched_stories: set[str] = field(default_factory=set)
 
@@ -51,7 +52,7 @@ class CorpusReport:
             "story splits": self.story_splits,
             "reuse links": self.reuse_links,
             "dates settled from neighbours": self.dates_settled,
-            "timelines rebuilt": self.timelines_rebuilt,
+            "timelines to rebuild when viewed": self.timelines_stale,
             "entity corrections replayed": self.rules_replayed,
         }
 
@@ -83,7 +84,7 @@ def update_corpus(store: Store) -> dict[str, int]:
     with store.corpus_lock() as conn:
         if report.articles:
             report.rules_replayed = replay_rules(store, conn)
-        report.timelines_rebuilt = timelines.rebuild_stale(conn)
+        report.timelines_stale = len(timelines.stale_stories(conn))
     return report.summary()
 
 
@@ -119,27 +120,17 @@ def _pending(conn: Connection, limit: int) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in rows]
 
 
-def _local_entity_features(conn: Connection, article_id: str) -> tuple[dict[str, float], dict[str, str]]:
+def _entity_features(
+    locals_: list[LocalEntity], mentions: list[Mention]
+) -> tuple[dict[str, float], dict[str, str]]:
     """Normalized names of an article's local entities, weighted by mentions, with their labels."""
     counts: dict[str, float] = {}
     labels: dict[str, str] = {}
-    mentions = dict(
-        conn.execute(
-            sa.select(t.mentions.c.cluster, sa.func.count())
-            .where(t.mentions.c.article_id == article_id)
-            .group_by(t.mentions.c.cluster)
-        ).all()
-    )
-    rows = conn.execute(
-        sa.select(t.local_entities.c.cluster, t.local_entities.c.name, t.local_entities.c.label).where(
-            t.local_entities.c.article_id == article_id
-        )
-    )
-    for cluster, name, label in rows:
-        key = normalize_entity(name)
+    for entity in locals_:
+        key = normalize_entity(entity.name)
         if key and any(c.isalpha() for c in key):
-            counts[key] = counts.get(key, 0.0) + float(max(1, mentions.get(cluster, 1)))
-            labels.setdefault(key, label)
+            counts[key] = counts.get(key, 0.0) + float(max(1, len(entity.mentions)))
+            labels.setdefault(key, entity.label)
     return counts, labels
 
 
@@ -148,6 +139,8 @@ def _process_chunk(
 ) -> None:
     touched: set[str] = set()
     reuse_rows: list[dict[str, Any]] = []
+    local = load_local_entities(conn, [a["id"] for a in pending])
+    entity_ids: list[tuple[str, int, str]] = []
     for article in pending:
         for found in stages.reuse.add(article["id"], article["text"], article["published"], article["seq"]):
             reuse_rows.append(
@@ -160,7 +153,8 @@ def _process_chunk(
                     "first": found.first,
                 }
             )
-        entities, labels = _local_entity_features(conn, article["id"])
+        locals_, mentions = local[article["id"]]
+        entities, labels = _entity_features(locals_, mentions)
         features = ArticleFeatures(
             article_id=article["id"],
             published=article["published"],
@@ -171,7 +165,8 @@ def _process_chunk(
             entity_labels=labels,
         )
         assignment = stages.stories.add(features)
-        stages.entities.resolve_article(conn, article, story_id=assignment.story_id)
+        mapping = stages.entities.resolve_article(article, locals_, mentions, story_id=assignment.story_id)
+        entity_ids.extend((article["id"], cluster, eid) for cluster, eid in mapping.items())
         report.stories_created += int(assignment.created)
         touched.add(assignment.story_id)
         for event in assignment.events:
@@ -199,6 +194,7 @@ def _process_chunk(
                     reason=f"founded by {article['id']}",
                 )
             )
+    store_entity_ids(conn, entity_ids)
     store.insert_ignore(conn, t.reuse, reuse_rows)
     report.reuse_links += len(reuse_rows)
     _write_memberships(conn, stages.stories, touched)

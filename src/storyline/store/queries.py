@@ -90,6 +90,9 @@ def story(conn: Connection, story_id: str) -> dict[str, Any] | None:
     resolved = resolve_story_id(conn, story_id)
     if resolved is None:
         return None
+    from storyline.corpus.timelines import refresh
+
+    refresh(conn.engine, [resolved])
     row = conn.execute(sa.select(t.stories).where(t.stories.c.id == resolved)).first()
     if row is None:
         return None
