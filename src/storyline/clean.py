@@ -165,18 +165,28 @@ def _is_headline(line: str, vocab: NoiseVocabulary) -> bool:
     return 2 <= len(words) <= vocab.headline_words and not line.rstrip().endswith(".")
 
 
-def _has_phrase(line_lower: str, phrases: Iterable[str]) -> bool:
-    return any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", line_lower) for p in phrases)
+@lru_cache(maxsize=64)
+def _phrases_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One compiled alternation of whole-word phrases, longest first."""
+    ordered = sorted(set(phrases), key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in ordered) + r")(?!\w)")
 
 
-def _phrase_coverage(line_lower: str, phrases: Iterable[str]) -> float:
+@lru_cache(maxsize=8)
+def _tag_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(rf"^(?:{'|'.join(map(re.escape, prefixes))})\s*[:|–-]")
+
+
+def _has_phrase(line_lower: str, phrases: tuple[str, ...]) -> bool:
+    return bool(_phrases_pattern(phrases).search(line_lower))
+
+
+def _phrase_coverage(line_lower: str, phrases: tuple[str, ...]) -> float:
     """Share of the line's words covered by the given phrases."""
     words = [w for w in _words(line_lower) if not _NUMERIC_TOKEN.match(w)]
     if not words:
         return 0.0
-    covered = line_lower
-    for phrase in sorted(phrases, key=len, reverse=True):
-        covered = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", covered)
+    covered = _phrases_pattern(phrases).sub(" ", line_lower)
     left = [w for w in _words(covered) if not _NUMERIC_TOKEN.match(w)]
     return 1 - len(left) / len(words)
 
@@ -196,7 +206,7 @@ def _line_reason(line: str, vocab: NoiseVocabulary, boilerplate: set[str], title
         return COUNTER
     if _is_credit(line, lower, words, vocab):
         return CREDIT
-    if re.match(rf"^(?:{'|'.join(map(re.escape, vocab.tag_prefixes))})\s*[:|–-]", lower):
+    if _tag_pattern(vocab.tag_prefixes).match(lower):
         return TAGS
     if len(words) <= 40 and _has_phrase(lower, vocab.rights_words) and not _quotes_someone(line):
         return RIGHTS
@@ -237,9 +247,7 @@ def _stamp_reason(line: str, lower: str, words: list[str], vocab: NoiseVocabular
     has_date = bool(_DATE_NUMERIC.search(line) or (_DATE_WORDS.search(line) and re.search(r"\d", line)))
     if not has_date:
         return None
-    rest = lower
-    for phrase in sorted(vocab.stamp_words + vocab.published_words, key=len, reverse=True):
-        rest = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", rest)
+    rest = _phrases_pattern(vocab.stamp_words + vocab.published_words).sub(" ", lower)
     if not _STAMP_FILLER.match(rest.replace(":", " ")):
         return None
     if _has_phrase(lower, vocab.published_words):
