@@ -209,14 +209,19 @@ def run_config(
         memory.done.set()
         memory.join()
         errors.seek(0)
-        if process.returncode not in (0, 1):
-            raise SystemExit(f"{name}: ingest failed ({process.returncode}): {errors.read()[-2000:]}")
+        stderr = errors.read()
+    added = count_articles(engine)
+    if process.returncode not in (0, 1) or "Traceback" in stderr or added < expected:
+        engine.dispose()
+        raise SystemExit(
+            f"{name}: ingest failed (exit {process.returncode}, {added} of {expected} articles): {stderr[-3000:]}"
+        )
     article_seconds = min(articles_done or started + seconds, started + seconds) - started
     db_cpu = server_cpu(server_pid)
     result = Result(
         config=name,
         stories=stories,
-        added=count_articles(engine),
+        added=added,
         seconds=round(seconds, 1),
         article_seconds=round(article_seconds, 1),
         articles_per_s=round(stories / seconds, 2),

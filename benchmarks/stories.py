@@ -18,6 +18,7 @@ import html
 import re
 import sys
 import time
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -80,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         links += len(reuse.add(doc_id, body, day, n))
         t1 = time.perf_counter()
-        features = features_from_text(doc_id, body, published=day, seq=n, title=title)
+        # as in production: body terms only, the title as text (the clusterer weighs its words)
+        features = replace(features_from_text(doc_id, body, published=day, seq=n), title=title)
         t2 = time.perf_counter()
         clusterer.add(features)
         t3 = time.perf_counter()

@@ -122,3 +122,12 @@ def test_gold_sets_have_the_documented_sizes() -> None:
     assert len(articles) == 383 and len({a.gold for a in articles}) == 69
     docs = read_ecb_documents(root / "ecbplus")
     assert len(docs) == 982 and len({d.gold for d in docs}) == 86
+
+
+def test_giveme_tuning_half_is_a_fixed_hash_split() -> None:
+    from storyline.eval.stories import giveme_tuning_event
+
+    ids = [f"event_{i}" for i in range(200)]
+    tuning = [i for i in ids if giveme_tuning_event(i)]
+    assert 60 < len(tuning) < 140  # roughly half
+    assert tuning == [i for i in ids if giveme_tuning_event(i)]  # deterministic

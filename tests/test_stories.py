@@ -125,8 +125,14 @@ def _drifting_story(clusterer: StoryClusterer) -> list:
     return [clusterer.add(a) for a in order]
 
 
+#: The drifting story is written so that, undamped at this threshold, it chains into one story.
+DRIFT_SETTINGS = {"size_damping": 0.0, "join_threshold": 0.22}
+
+
 def test_a_story_that_falls_apart_is_split_and_the_split_is_recorded() -> None:
-    clusterer = fed(BACKGROUND, StoryConfig.from_settings(split_min_size=10, split_part_size=3))
+    clusterer = fed(
+        BACKGROUND, StoryConfig.from_settings(split_min_size=10, split_part_size=3, **DRIFT_SETTINGS)
+    )
     results = _drifting_story(clusterer)
     splits = [e for r in results for e in r.events if e.kind == "split"]
     assert len(splits) == 1
@@ -140,7 +146,7 @@ def test_a_story_that_falls_apart_is_split_and_the_split_is_recorded() -> None:
 
 
 def test_without_split_checks_the_drifting_story_stays_whole() -> None:
-    clusterer = fed(BACKGROUND, StoryConfig.from_settings(split_min_size=1000))
+    clusterer = fed(BACKGROUND, StoryConfig.from_settings(split_min_size=1000, **DRIFT_SETTINGS))
     results = _drifting_story(clusterer)
     assert not any(r.events for r in results)
     assert len(set(clusterer.assignments()[a] for a in ("a1", "b0", "a6"))) == 1
@@ -223,7 +229,7 @@ def _person_article(aid: str, person: str) -> ArticleFeatures:
         aid,
         None,
         0,
-        {t: 2.0 for t in "actress rehab clinic check treatment".split()},
+        {t: 2.0 for t in ["actress", "rehab", "clinic", "check", "treatment"]},
         {person: 3.0, "malibu": 1.0},
         entity_labels={person: "PERSON", "malibu": "GPE"},
     )
@@ -240,7 +246,10 @@ def test_different_people_lower_the_similarity_only_with_the_specific_penalty() 
 
     def sim(x: ArticleFeatures, y: ArticleFeatures, config: StoryConfig) -> float:
         return stories_module.similarity(
-            Profile.of_article(x, config.specific_labels), Profile.of_article(y, config.specific_labels), df, config
+            Profile.of_article(x, config.specific_labels),
+            Profile.of_article(y, config.specific_labels),
+            df,
+            config,
         )
 
     assert sim(a, b, on) < sim(a, b, off)
@@ -248,3 +257,32 @@ def test_different_people_lower_the_similarity_only_with_the_specific_penalty() 
     # no specific entity on one side: no penalty
     unnamed = replace(b, entities={"malibu": 1.0}, entity_labels={"malibu": "GPE"})
     assert sim(a, unnamed, on) == pytest.approx(sim(a, unnamed, off))
+
+
+def test_size_damping_lowers_the_score_of_large_profiles_only() -> None:
+    a = art("d1", "harbour crane strike dock union", "port velm")
+    b = art("d2", "harbour crane strike dock wage", "port velm")
+    df = stories_module.DocumentFrequencies()
+    for f in (a, b):
+        df.add(f)
+    plain = StoryConfig.from_settings(size_damping=0.0)
+    damped = StoryConfig.from_settings(size_damping=0.2)
+    one, other = Profile.of_article(a), Profile.of_article(b)
+    assert stories_module.similarity(one, other, df, damped) == pytest.approx(
+        stories_module.similarity(one, other, df, plain)
+    )
+    big = Profile.of_article(b)
+    big.add(Profile.of_article(b), df, plain)
+    big.add(Profile.of_article(b), df, plain)
+    ratio = stories_module.similarity(one, big, df, damped) / stories_module.similarity(one, big, df, plain)
+    assert ratio == pytest.approx(3**-0.2)
+
+
+def test_title_words_join_the_terms_only_when_weighted() -> None:
+    bare = ArticleFeatures("h1", terms={"dock": 1.0}, title="Velm dockers strike")
+    assert stories_module.with_title_terms(bare, 0.0) is bare
+    titled = stories_module.with_title_terms(bare, 2.0)
+    assert titled.terms["dockers"] == pytest.approx(2.0) and titled.terms["dock"] == pytest.approx(1.0)
+    assert titled.terms["velm"] == pytest.approx(2.0)
+    untitled = replace(bare, title=None)
+    assert stories_module.with_title_terms(untitled, 2.0) is untitled

@@ -23,10 +23,17 @@ import hashlib
 import heapq
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from storyline.corpus.story_features import ArticleFeatures, day_number, settings, sublinear, top_keys
+from storyline.corpus.story_features import (
+    ArticleFeatures,
+    cheap_terms_and_names,
+    day_number,
+    settings,
+    sublinear,
+    top_keys,
+)
 from storyline.model import Record
 
 __all__ = [
@@ -89,6 +96,8 @@ class StoryConfig:
     kept_entities: int = 32
     specific_labels: tuple[str, ...] = ("PERSON",)
     specific_penalty: float = 0.0
+    title_weight: float = 0.0
+    size_damping: float = 0.0
 
     @classmethod
     def from_settings(cls, **overrides: Any) -> StoryConfig:
@@ -222,9 +231,7 @@ class Profile:
         day = day_number(features.published)
         labels = features.entity_labels
         specific = {k: v for k, v in features.entities.items() if labels.get(k) in specific_labels}
-        return cls(
-            sublinear(features.terms), sublinear(features.entities), day, day, 1, sublinear(specific)
-        )
+        return cls(sublinear(features.terms), sublinear(features.entities), day, day, 1, sublinear(specific))
 
     def add(self, other: Profile, df: DocumentFrequencies, config: StoryConfig) -> None:
         """Add another profile (an article or a whole story) in place, then prune to the caps."""
@@ -328,7 +335,23 @@ def similarity(a: Profile, b: Profile, df: DocumentFrequencies, config: StoryCon
     if config.specific_penalty and a_sn and b_sn:
         cos_s = _weighted_dot(a.specific, b.specific, df.idf_entity) / (a_sn * b_sn)
         score *= 1.0 - config.specific_penalty * (1.0 - cos_s)
+    if config.size_damping and a.size * b.size > 1:
+        score *= (a.size * b.size) ** -config.size_damping
     return score * time_factor(a, b, config)
+
+
+def with_title_terms(features: ArticleFeatures, weight: float) -> ArticleFeatures:
+    """The article with its title's words added to its terms, each ``weight`` times (0: unchanged).
+
+    Production terms are body lemmas; the title arrives as text, so its words are found by the cheap
+    tokenizer (lower-cased words minus stop words; proper nouns match their lemmas).
+    """
+    if not weight or not features.title:
+        return features
+    terms = dict(features.terms)
+    for word, count in cheap_terms_and_names(features.title)[0].items():
+        terms[word] = terms.get(word, 0.0) + weight * count
+    return replace(features, terms=terms)
 
 
 def lookup_keys(features: ArticleFeatures, df: DocumentFrequencies, limit: int) -> list[str]:
@@ -427,6 +450,7 @@ class StoryClusterer:
             return Assignment(self.resolve(known), created=False)
         self._clock += 1
         at_seq = features.seq
+        features = with_title_terms(features, self.config.title_weight)
         self.df.add(features)
         self._articles[features.article_id] = self._kept(features)
         self._arrival[features.article_id] = self._clock
@@ -534,11 +558,12 @@ class StoryClusterer:
     def _maybe_split(self, story: _Story, at_seq: int) -> list[StoryEvent]:
         """Bisect a story's articles; a far part of some size leaves as a new story."""
         members = [self._articles[aid] for aid in story.members]
-        group, rest = _bisect(members, story.first_article, self.df, self.config)
+        plain = replace(self.config, size_damping=0.0)  # coherence of the parts, whatever their sizes
+        group, rest = _bisect(members, story.first_article, self.df, plain)
         if len(group) < self.config.split_part_size:
             return []
         part = _profile_of(group, self.df, self.config)
-        score = similarity(part, _profile_of(rest, self.df, self.config), self.df, self.config)
+        score = similarity(part, _profile_of(rest, self.df, self.config), self.df, plain)
         if score >= self.config.split_ratio * self.config.join_threshold:
             return []
         event = self._split_off(story, group, part, at_seq, score)
@@ -718,6 +743,7 @@ def batch_cluster(features_list: list[ArticleFeatures], config: StoryConfig | No
     earliest article (by ``seq``, then id), as online.
     """
     config = config or StoryConfig.from_settings()
+    features_list = [with_title_terms(f, config.title_weight) for f in features_list]
     df = DocumentFrequencies()
     for f in features_list:
         df.add(f)

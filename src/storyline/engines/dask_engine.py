@@ -51,7 +51,7 @@ class DaskRunner:
                 n_workers=jobs or DEFAULT_LOCAL_WORKERS,
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                dashboard_address=":0",  # a free port: never clashes with another cluster
                 silence_logs=logging.ERROR,
             )
             self.client = Client(self.cluster)

@@ -22,7 +22,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span, Token
 
 from storyline.extract.quote_cues import cue_extent, cue_lemma, lexicon, medium_phrase, phrase_of, subject_of
-from storyline.extract.quote_index import TextIndex
+from storyline.extract.quote_index import TextIndex, char_span
 from storyline.extract.quote_marks import QuotedSpan
 from storyline.extract.quote_types import Candidate
 
@@ -35,7 +35,7 @@ _CONTENT_DEPS = frozenset({"ccomp", "dobj", "xcomp", "parataxis"})
 
 
 def word_count(doc: Doc, start: int, end: int) -> int:
-    span = doc.char_span(start, end, alignment_mode="expand")
+    span = char_span(doc, start, end)
     return sum(1 for t in span if t.is_alpha) if span is not None else 0
 
 
@@ -205,7 +205,7 @@ def _bare_speech_sentence(index: TextIndex, last: int) -> tuple[Token, list[Toke
 def cue_by_parse(index: TextIndex, quote: QuotedSpan) -> Token | None:
     """A cue verb outside the quotation linked by the parse to a word inside it."""
     doc = index.doc
-    span = doc.char_span(quote.start, quote.end, alignment_mode="expand")
+    span = char_span(doc, quote.start, quote.end)
     if span is None:
         return None
     inside = set(range(span.start, span.end))
@@ -270,12 +270,17 @@ def direct_candidates(doc: Doc, quotes: list[QuotedSpan], index: TextIndex) -> l
             if candidate is None and words >= _MIN_UNCUED_WORDS:
                 parse_verb = cue_by_parse(index, quote)
                 if parse_verb is not None:
-                    candidate = _cued(doc, quote, parse_verb, medium_phrase(parse_verb), confidence - 0.1, note)
+                    candidate = _cued(
+                        doc, quote, parse_verb, medium_phrase(parse_verb), confidence - 0.1, note
+                    )
         same_cue = candidate is not None and last is not None and _same_verb(candidate, last)
         joins = candidate is None and last is not None and words >= 1
         if last is not None and (
             same_cue
-            or (joins and (_continues(index, last, quote, last_slot_end) or _next_paragraph(index, last, quote)))
+            or (
+                joins
+                and (_continues(index, last, quote, last_slot_end) or _next_paragraph(index, last, quote))
+            )
         ):
             linked = last.cue is not None and _short_link(index, last.end, quote.start)
             last.parts.append((last.parts.pop()[0], quote.end) if linked else (quote.start, quote.end))
@@ -352,7 +357,7 @@ def _governed_before(index: TextIndex, quote: QuotedSpan) -> bool:
     Then a verb after it is not its cue, whatever the comma says.
     """
     doc = index.doc
-    span = doc.char_span(quote.start, quote.end, alignment_mode="expand")
+    span = char_span(doc, quote.start, quote.end)
     if span is None or len(span) > 12:
         return False
     para_start = index.paragraph_start(quote.start)
@@ -398,7 +403,7 @@ def _cued(
 
 def _between_phrase(doc: Doc, start: int, verb: Token) -> Span | None:
     """The words between a quotation and its cue verb, when they form a short noun phrase."""
-    span = doc.char_span(start, verb.idx, alignment_mode="expand")
+    span = char_span(doc, start, verb.idx)
     if span is None:
         return None
     tokens = [t for t in span if t.i < verb.i]
@@ -480,7 +485,7 @@ def _continues(index: TextIndex, last: Candidate, quote: QuotedSpan, slot_end: i
 
 def _short_link(index: TextIndex, start: int, end: int) -> bool:
     """A few words without a verb join two quotations of one sentence ("...” because “...")."""
-    span = index.doc.char_span(start, end, alignment_mode="expand")
+    span = char_span(index.doc, start, end)
     if (
         span is None
         or not len(span)

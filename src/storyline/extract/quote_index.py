@@ -14,6 +14,17 @@ from spacy.tokens import Doc, Span
 from storyline.extract.quote_marks import paragraphs
 
 
+def char_span(doc: Doc, start: int, end: int) -> Span | None:
+    """``doc.char_span(start, end, alignment_mode="expand")``, or None for an empty or reversed range."""
+    length = (
+        doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
+    )  # len(doc.text), without rebuilding it
+    start, end = max(0, start), min(end, length)
+    if end <= start:
+        return None
+    return doc.char_span(start, end, alignment_mode="expand")
+
+
 @dataclass(slots=True)
 class TextIndex:
     """Character-to-token and character-to-paragraph lookups for one document."""

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from spacy.tokens import Doc, Span, Token
 
 from storyline.extract.quote_cues import cue_extent, cue_lemma, lexicon, medium_phrase, phrase_of, subject_of
-from storyline.extract.quote_index import TextIndex
+from storyline.extract.quote_index import TextIndex, char_span
 from storyline.extract.quote_types import Candidate
 
 #: Verbs whose object is the person spoken to ("told him the deal ...").
@@ -505,7 +505,7 @@ def colon_line_candidates(
     """Lines such as ``Novak: Talks Have Failed`` (headline style, no quotation marks)."""
     found = []
     for p_start, p_end in paragraphs:
-        span = doc.char_span(p_start, p_end, alignment_mode="expand")
+        span = char_span(doc, p_start, p_end)
         if span is None:
             continue
         colon = next((t for t in span[:8] if t.text == ":"), None)

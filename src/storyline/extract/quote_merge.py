@@ -16,7 +16,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from storyline.extract.quote_cues import cue_extent, subject_of
-from storyline.extract.quote_index import TextIndex
+from storyline.extract.quote_index import TextIndex, char_span
 from storyline.extract.quote_types import Candidate
 
 
@@ -140,7 +140,7 @@ def attach_governed(index: TextIndex, candidate: Candidate, accepted: list[Candi
     complement to the end of the quotation, the cue is the verb, the source its subject.
     """
     doc = index.doc
-    span = doc.char_span(candidate.start, candidate.end, alignment_mode="expand")
+    span = char_span(doc, candidate.start, candidate.end)
     if span is None:
         return candidate
     sentence = index.sentence(span.start)

@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span, Token
 
 from storyline.extract import names
 from storyline.extract.quote_cues import lexicon
-from storyline.extract.quote_index import TextIndex
+from storyline.extract.quote_index import TextIndex, char_span
 from storyline.model import LocalEntity, Mention, Speaker
 
 _PERSON_WINDOW_SENTENCES = 15
@@ -163,7 +163,7 @@ class SpeakerResolver:
         if root.dep_ == "appos":
             heads.add(root.head.i)
         for mention in inside:
-            span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            span = char_span(self.doc, mention.start, mention.end)
             if span is not None and any(t.i in heads for t in span):
                 return mention
         return None
@@ -224,7 +224,7 @@ class SpeakerResolver:
         Capitalized subjects the NER missed or mislabelled compete with a lower score.
         """
         doc = self.doc
-        token = doc.char_span(before, before + 1, alignment_mode="expand")
+        token = char_span(doc, before, before + 1)
         if token is None:
             return []
         index = self.index or TextIndex.build(doc)
@@ -238,7 +238,7 @@ class SpeakerResolver:
         for distance, sent in enumerate(sentences):
             covered: set[int] = set()
             for mention in self._mentions_in(sent.start_char, min(sent.end_char, before)):
-                span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+                span = char_span(doc, mention.start, mention.end)
                 if span is not None:
                     covered.update(range(span.start, span.end))
                 entity = self.by_cluster.get(mention.cluster)
