@@ -22,12 +22,31 @@ pytestmark = pytest.mark.postgres
 FEEDS = Path(__file__).parent / "fixtures" / "feeds"
 
 
+UNDATED = {  # two undated articles joining a dated story: NULL dates must sort alike on both stores
+    "undated-1.txt": (
+        "Drummond Valley reservoir nearly empty as water limits bite\n\n"
+        "The main reservoir of Drummond Valley is nearly empty, and farmers say the water limits are ruining "
+        "their harvest.\n"
+        '"Every household must cut its water use by a third," Water Minister Tomas Reyes repeated at a meeting '
+        "with farmers in Drummond.\n"
+    ),
+    "undated-2.txt": (
+        "Farmers and minister meet over Drummond Valley water limits\n\n"
+        "Farmers from Drummond Valley met Water Minister Tomas Reyes to protest against the water limits imposed "
+        "after the reservoir fell to a record low.\n"
+        '"Nobody wants these limits," Tomas Reyes told the farmers.\n'
+    ),
+}
+
+
 def small_corpus(folder: Path) -> Path:
-    """Two invented feeds and 24 invented JSON Lines articles."""
+    """Two invented feeds, 24 invented JSON Lines articles and two undated invented texts (33 articles)."""
     folder.mkdir(parents=True, exist_ok=True)
     for feed in FEEDS.iterdir():
         shutil.copy(feed, folder / feed.name)
     write_jsonl(folder / "courier.jsonl", invented_articles(24))
+    for name, text in UNDATED.items():
+        (folder / name).write_text(text, encoding="utf-8")
     return folder
 
 
@@ -61,10 +80,11 @@ def test_export_is_byte_for_byte_the_sqlite_export(pg_url: str, tmp_path: Path) 
     for db in databases.values():
         store = Store(db)
         report = ingest([str(corpus)], store, IngestOptions(batch_size=8))
-        assert report.added == 31
+        assert report.added == 33
         store.close()
     exported = {name: export(db) for name, db in databases.items()}
     assert '"stories": [\n{' in exported["sqlite"]  # the corpus stages produced something to compare
+    assert '"published": {"value": null' in exported["sqlite"]  # undated articles are part of the test
     assert exported["postgresql"] == exported["sqlite"]
 
 
@@ -75,7 +95,7 @@ def test_reingest_changes_nothing(pg_url: str, tmp_path: Path) -> None:  # noqa:
     before = export(pg_url)
     report = ingest([str(corpus)], store)
     store.close()
-    assert (report.added, report.already_stored) == (0, 31)
+    assert (report.added, report.already_stored) == (0, 33)
     assert export(pg_url) == before
 
 
@@ -94,7 +114,13 @@ def test_two_concurrent_ingests_lose_and_duplicate_nothing(pg_server: PostgresSe
         )
         for path in (first, second)
     ]
-    outputs = [p.communicate(timeout=600) for p in processes]
+    try:
+        outputs = [p.communicate(timeout=600) for p in processes]
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
     for process, (_, err) in zip(processes, outputs, strict=True):
         assert process.returncode == 0, err
     store = Store(db)
@@ -132,7 +158,12 @@ def test_full_text_search_uses_postgres(pg_url: str, tmp_path: Path) -> None:  #
         "Drummond Valley reservoir falls to record low",
         "Farmers protest water limits in Drummond Valley",
         "Rain brings little relief to the valley",
+        "Drummond Valley reservoir nearly empty as water limits bite",
+        "Farmers and minister meet over Drummond Valley water limits",
     }
     assert all("[" in h["snippet"] and "]" in h["snippet"] for h in hits)
-    assert [h["title"] for h in stemmed] == ["Farmers protest water limits in Drummond Valley"]
+    assert {h["title"] for h in stemmed} == {
+        "Farmers protest water limits in Drummond Valley",
+        "Farmers and minister meet over Drummond Valley water limits",
+    }
     assert none == []

@@ -3,8 +3,8 @@
 An article is a profile: sublinear, L2-normalized counts of its content lemmas and of its entities,
 and its date. A story's profile is the sum of its articles' profiles (a centroid) and the range of
 their dates. The similarity of two profiles is ``(term_weight * cos_terms + entity_weight * cos_entities)
-x time_factor``, the cosines weighting each key by its current idf (document frequencies are counted
-as articles arrive: no global refit). The time factor decays with the gap between the date ranges
+x (n * m) ^ -size_damping x time_factor`` (n, m: their numbers of articles), the cosines weighting each
+key by its current idf (document frequencies are counted as articles arrive: no global refit). The time factor decays with the gap between the date ranges
 but never below ``1 - time_weight``: a story may sleep for years and wake up again.
 
 :class:`StoryClusterer` assigns each arriving article to the most similar story reaching

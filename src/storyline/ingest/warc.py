@@ -14,7 +14,7 @@ import gzip
 import io
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
@@ -51,7 +51,7 @@ def read_warc(raw: bytes, source: str) -> Iterator[RawDocument | IngestError]:
         start = resume if resume is not None and resume > start else None
 
 
-def _read_from(raw: bytes, source: str, start: int) -> Iterator[RawDocument | IngestError]:
+def _read_from(raw: bytes, source: str, start: int) -> Generator[RawDocument | IngestError, None, int | None]:
     """Read records from ``start``; on a framing error, report it and return where to resume (or None)."""
     stream = io.BytesIO(raw)
     stream.seek(start)

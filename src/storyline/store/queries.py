@@ -71,7 +71,7 @@ def story_article_ids(conn: Connection, story_id: str) -> list[str]:
         sa.select(t.story_articles.c.article_id)
         .join(t.articles, t.articles.c.id == t.story_articles.c.article_id)
         .where(t.story_articles.c.story_id == story_id)
-        .order_by(t.articles.c.published, t.articles.c.seq)
+        .order_by(t.articles.c.published.asc().nulls_first(), t.articles.c.seq)  # same order on both stores
     )
     return [r[0] for r in rows]
 
