@@ -16,7 +16,7 @@ from storyline.model import DateEstimate, Evidence, year_known
 from storyline.store import schema as t
 from storyline.time.pubdate import refine_with_neighbours
 
-#: At most this many dated neighbours are consulted, nearest in arrival order first.
+#: At most this many neighbours are consulted: half arrived just before the article, half just after.
 MAX_NEIGHBOURS = 20
 
 
@@ -39,14 +39,15 @@ def settle_open_years(conn: Connection, article_ids: list[str]) -> int:
         if story is None or row.outlet is None:
             continue
         members = sa.select(sa_.c.article_id).where(sa_.c.story_id == story)
-        neighbours = conn.execute(
-            sa.select(a)
-            .where(
-                a.c.id.in_(members), a.c.outlet == row.outlet, a.c.id != row.id, a.c.published.is_not(None)
-            )
-            .order_by(sa.func.abs(a.c.seq - row.seq))
-            .limit(MAX_NEIGHBOURS)
-        ).all()
+        same = sa.select(a).where(
+            a.c.id.in_(members), a.c.outlet == row.outlet, a.c.id != row.id, a.c.published.is_not(None)
+        )
+        # by arrival rank, not seq distance: seq values may have gaps (PostgreSQL sequences after a crash)
+        half = MAX_NEIGHBOURS // 2
+        neighbours = [
+            *conn.execute(same.where(a.c.seq < row.seq).order_by(a.c.seq.desc()).limit(half)).all(),
+            *conn.execute(same.where(a.c.seq > row.seq).order_by(a.c.seq).limit(half)).all(),
+        ]
         dated = [_estimate(n) for n in neighbours if year_known(n.published)]
         if not dated:
             continue
