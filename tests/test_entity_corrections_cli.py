@@ -25,10 +25,20 @@ def _names(entities: list[dict]) -> set[str]:
     return {e["name"] for e in entities}
 
 
-def test_merge_rename_ignore_last_across_ingests(tmp_path: Path, db_path: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_merge_rename_ignore_last_across_ingests(
+    tmp_path: Path, db_path: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     first = tmp_path / "first"
-    _write(first, "a.txt", "Talks in Sella\n\nForeign Minister Anna Novak met Kestranian officials in Sella on Monday.\n")
-    _write(first, "b.txt", "Nowak in Corvanne\n\nMinister Anna Nowak told the Corvanne Herald the islands matter.\n")
+    _write(
+        first,
+        "a.txt",
+        "Talks in Sella\n\nForeign Minister Anna Novak met Kestranian officials in Sella on Monday.\n",
+    )
+    _write(
+        first,
+        "b.txt",
+        "Nowak in Corvanne\n\nMinister Anna Nowak told the Corvanne Herald the islands matter.\n",
+    )
     assert main(["ingest", str(first), "--db", db_path, "--quiet"]) == 0
     assert {"Anna Novak", "Anna Nowak"} <= _names(_entities(db_path, capsys))
 
@@ -39,7 +49,11 @@ def test_merge_rename_ignore_last_across_ingests(tmp_path: Path, db_path: str, c
     assert "Anna K. Novak" in names and "Anna Nowak" not in names and "Corvanne Herald" not in names
 
     later = tmp_path / "later"
-    _write(later, "c.txt", "Nowak again\n\nAnna Nowak spoke to the Corvanne Herald on Friday about the islands.\n")
+    _write(
+        later,
+        "c.txt",
+        "Nowak again\n\nAnna Nowak spoke to the Corvanne Herald on Friday about the islands.\n",
+    )
     assert main(["ingest", str(later), "--db", db_path, "--quiet"]) == 0
     entities = _entities(db_path, capsys)
     novak = [e for e in entities if "Novak" in e["name"] or "Nowak" in e["name"]]
@@ -48,8 +62,12 @@ def test_merge_rename_ignore_last_across_ingests(tmp_path: Path, db_path: str, c
     assert "Corvanne Herald" not in _names(entities)
 
 
-def test_bad_corrections_are_usage_errors(tmp_path: Path, db_path: str, capsys: pytest.CaptureFixture[str]) -> None:
-    _write(tmp_path / "in", "a.txt", "Talks in Sella\n\nForeign Minister Anna Novak met officials in Sella.\n")
+def test_bad_corrections_are_usage_errors(
+    tmp_path: Path, db_path: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _write(
+        tmp_path / "in", "a.txt", "Talks in Sella\n\nForeign Minister Anna Novak met officials in Sella.\n"
+    )
     main(["ingest", str(tmp_path / "in"), "--db", db_path, "--quiet"])
     assert main(["entities", "merge", "Anna Novak", "--db", db_path]) == 2
     assert main(["entities", "merge", "Anna Novak", "Nobody Known", "--db", db_path]) == 2
