@@ -106,7 +106,7 @@ def test_split_moves_the_alias_and_its_mentions_and_lasts() -> None:
     nowak = registry.find("Anna Nowak", "PER")
     assert nowak and nowak[0] != anna
     moved = registry.entity(nowak[0])
-    assert moved is not None and [m.article_id for m in moved.mentions] == ["a2"]
+    assert moved is not None and [m.article_id for m in moved.sightings] == ["a2"]
     assert "Anna Nowak" not in registry.entity(anna).aliases  # type: ignore[union-attr]
     feed(registry, [("a6", "s1", [[("Anna Nowak", "PERSON")]])])
     assert registry.entity(nowak[0]).mention_count == 2  # type: ignore[union-attr]

@@ -81,10 +81,10 @@ def test_mentions_get_entity_ids_and_records(registry: EntityRegistry) -> None:
     mentions, entities = article([("Anna Novak", "PERSON"), ("Novak", "PERSON")])
     found = registry.resolve(ctx("a1", date="2024-03-05"), mentions, entities)
     assert [m.entity_id for m in mentions] == [found[0], found[0]]
-    records = registry.entity(found[0]).mentions  # type: ignore[union-attr]
-    assert [(r.article_id, r.start, r.end, r.date) for r in records] == [
-        ("a1", 0, 10, "2024-03-05"),
-        ("a1", 12, 17, "2024-03-05"),
+    records = registry.entity(found[0]).sightings  # type: ignore[union-attr]
+    assert sorted((r.article_id, r.date, r.alias, r.count) for r in records) == [
+        ("a1", "2024-03-05", "Anna Novak", 1),
+        ("a1", "2024-03-05", "Novak", 1),
     ]
 
 

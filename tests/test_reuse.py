@@ -153,3 +153,28 @@ def test_reuse_records_serialize() -> None:
     index.add("council", COUNCIL, None, 1)
     (found,) = index.add("storm", STORM, None, 2)
     assert json.loads(json.dumps(found.to_dict()))["spans"][0]["a_start"] == found.spans[0].a_start
+
+
+def test_index_kept_in_the_store_finds_what_the_memory_index_finds(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from storyline.store import Store
+    from storyline.store import schema as t
+
+    articles = [
+        ("council", COUNCIL, "2021-03-02"),
+        ("storm", STORM, "2021-04-10"),
+        ("chess", UNRELATED, None),
+        ("copy", "Updated headline\n" + COUNCIL.replace("six weeks", "seven weeks"), "2021-03-01"),
+    ]
+    memory = ReuseIndex()
+    expected = [memory.add(aid, text, date, seq) for seq, (aid, text, date) in enumerate(articles)]
+    store = Store(str(tmp_path / "reuse.db"))
+    with store.engine.begin() as conn:
+        index = ReuseIndex.in_store(text_lookup=dict((a, x) for a, x, _ in articles).get)
+        index.sketches.conn = conn  # type: ignore[attr-defined]
+        got = [index.add(aid, text, date, seq) for seq, (aid, text, date) in enumerate(articles)]
+        assert got == expected and any(got)
+        assert len(index) == 4 and "storm" in index
+        assert index.to_state()["articles"] == []  # the sketches are rows, not state
+        bands = conn.execute(t.reuse_bands.select()).all()
+    assert {row.article_id for row in bands} == {"council", "storm", "chess", "copy"}
+    store.close()

@@ -54,19 +54,27 @@ def ingest(
     on_error: Callable[[IngestError], None] | None = None,
 ) -> IngestReport:
     """Ingest every input into ``store`` and bring the corpus stages up to date."""
-    from storyline.corpus.update import update_corpus
+    from storyline.corpus.update import CHUNK, CorpusUpdater
 
     options = options or IngestOptions()
     report = IngestReport()
     items = iter_inputs(inputs, options.limits)
     batches = _new_article_batches(items, store, options.batch_size, report, on_error)
+    corpus = CorpusUpdater(store)
+    stored = 0
     with _runner(options) as run:
         for prepared, analyzed in run(batches):
             _save_batch(store, prepared, analyzed)
             report.added += len(prepared)
+            stored += len(prepared)
             if on_progress:
                 on_progress(len(prepared))
-    report.corpus = update_corpus(store)
+            # With workers, corpus work runs on full chunks while they parse the batches in flight;
+            # the results are those of one pass at the end (same articles, same order, same chunks).
+            if stored >= CHUNK and (options.jobs > 1 or options.engine == "dask"):
+                corpus.run_full_chunks()
+                stored = 0
+    report.corpus = corpus.finish()
     return report
 
 
@@ -179,7 +187,7 @@ class _runner:
         if self.options.engine == "dask":
             from storyline.engines.dask_engine import DaskRunner
 
-            self.pool = DaskRunner(self.options.scheduler, self.options.jobs)
+            self.pool = DaskRunner(self.options.scheduler, self.options.jobs, in_flight_batches(self.options))
             return self.pool.run
         if self.options.jobs > 1:
             self.pool = ProcessPoolExecutor(max_workers=self.options.jobs, initializer=_init_worker)
@@ -197,7 +205,7 @@ class _runner:
 
     def _run_pool(self, batches: Iterator[list[Prepared]]) -> Iterator[tuple[list[Prepared], list[Analyzed]]]:
         pending: list[tuple[list[Prepared], Future[list[Analyzed]]]] = []
-        limit = 2 * self.options.jobs
+        limit = in_flight_batches(self.options)
         for batch in batches:
             pending.append((batch, self.pool.submit(analyze, batch)))
             while len(pending) >= limit:
@@ -205,6 +213,14 @@ class _runner:
                 yield done_batch, future.result()
         for done_batch, future in pending:
             yield done_batch, future.result()
+
+
+def in_flight_batches(options: IngestOptions) -> int:
+    """Batches on the workers at a time: enough to keep them busy while this process runs a chunk of
+    corpus work (about a chunk's worth of articles), and never fewer than two per worker."""
+    from storyline.corpus.update import CHUNK
+
+    return max(2 * options.jobs, -(-CHUNK // max(1, options.batch_size)) + options.jobs)
 
 
 def _init_worker() -> None:

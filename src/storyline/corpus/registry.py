@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
@@ -47,7 +48,7 @@ from storyline.corpus.names import (
 )
 from storyline.model import LocalEntity, Mention, year_known
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 #: Labels that never name an entity (numbers, dates); such clusters are left unresolved.
 NON_ENTITY_LABELS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY"})
@@ -71,22 +72,32 @@ class ArticleContext:
 
 
 @dataclass(slots=True)
-class MentionRecord:
-    """One mention of a corpus entity: where it is, when, and the alias it contributed."""
+class Sighting:
+    """Mentions of a corpus entity in one article under one alias: enough to take them back
+    (:meth:`EntityRegistry.forget_article`) or move them (:meth:`EntityRegistry.split`).
+
+    Offsets and texts stay in the store's ``mentions`` table: keeping them here made the
+    registry's memory and its saved state grow with every mention of the corpus.
+    """
 
     article_id: str
-    start: int
-    end: int
-    text: str
-    date: str | None = None
-    alias: str | None = None  # the display form counted in ``aliases``; None for "the minister"
+    date: str | None
+    alias: str | None  # the display form counted in ``aliases``; None for "the minister"
+    count: int = 1
 
     def to_list(self) -> list[Any]:
-        return [self.article_id, self.start, self.end, self.text, self.date, self.alias]
+        return [self.article_id, self.date, self.alias, self.count]
 
     @classmethod
-    def from_list(cls, row: list[Any]) -> MentionRecord:
-        return cls(*row)
+    def from_list(cls, row: list[Any]) -> Sighting:
+        if len(row) == 6:  # state version 1: article_id, start, end, text, date, alias (one mention)
+            return cls(_intern(row[0]), _intern(row[4]), _intern(row[5]), 1)
+        return cls(_intern(row[0]), _intern(row[1]), _intern(row[2]), int(row[3]))
+
+
+def _intern(value: str | None) -> str | None:
+    """One copy of the ids, dates and aliases repeated across entities (they come from JSON)."""
+    return sys.intern(value) if value is not None else None
 
 
 @dataclass(slots=True)
@@ -103,7 +114,7 @@ class CorpusEntity:
     stories: dict[str, int] = field(default_factory=dict)
     labels: dict[str, int] = field(default_factory=dict)  # NER labels seen
     mention_count: int = 0
-    mentions: list[MentionRecord] = field(default_factory=list)
+    sightings: list[Sighting] = field(default_factory=list)
     related: dict[str, list[str]] = field(default_factory=dict)  # "country" / "demonym" -> ids
     used_by: dict[str, list[str]] = field(default_factory=dict)  # party -> names it uses
     first_date: str | None = None
@@ -114,13 +125,17 @@ class CorpusEntity:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        data["mentions"] = [m.to_list() for m in self.mentions]
+        data["sightings"] = [m.to_list() for m in self.sightings]
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CorpusEntity:
         data = dict(data)
-        data["mentions"] = [MentionRecord.from_list(row) for row in data.get("mentions", [])]
+        rows = data.pop("sightings", None) or data.pop("mentions", None) or []
+        data["sightings"] = [Sighting.from_list(row) for row in rows]
+        for attr in ("outlets", "stories", "labels"):
+            if attr in data:
+                data[attr] = {sys.intern(k): v for k, v in data[attr].items()}
         return cls(**data)
 
     def has_full_name(self) -> bool:
@@ -255,13 +270,13 @@ class EntityRegistry:
             entity = self._entities.get(eid)
             if entity is None:
                 continue
-            kept = [m for m in entity.mentions if m.article_id != article_id]
-            dropped = [m for m in entity.mentions if m.article_id == article_id]
-            entity.mentions = kept
-            entity.mention_count = max(0, entity.mention_count - len(dropped))
+            kept = [m for m in entity.sightings if m.article_id != article_id]
+            dropped = [m for m in entity.sightings if m.article_id == article_id]
+            entity.sightings = kept
+            entity.mention_count = max(0, entity.mention_count - sum(m.count for m in dropped))
             for record in dropped:
                 if record.alias is not None:
-                    _decrement(entity.aliases, record.alias, keep_zero=True)
+                    _decrement(entity.aliases, record.alias, keep_zero=True, by=record.count)
             _decrement(entity.outlets, info.get("outlet"))
             _decrement(entity.stories, info.get("story"))
             self._refresh_name(entity)
@@ -306,7 +321,7 @@ class EntityRegistry:
     def from_state(cls, state: dict[str, Any], aliases: AliasBook | None = None) -> EntityRegistry:
         """Restore a registry saved with :meth:`to_state`; indexes are rebuilt from the entities."""
         version = state.get("version")
-        if version != STATE_VERSION:
+        if version not in (1, STATE_VERSION):  # version 1 differs only in its mention records
             raise ValueError(f"registry state version {version!r}; this code reads {STATE_VERSION}")
         registry = cls(aliases)
         meta = state.get("meta", {})
@@ -342,7 +357,7 @@ class EntityRegistry:
             for k, v in getattr(b, attr).items():
                 target[k] = target.get(k, 0) + v
         a.mention_count += b.mention_count
-        a.mentions.extend(b.mentions)
+        a.sightings.extend(b.sightings)
         for party, names in b.used_by.items():
             a.used_by[party] = sorted(set(a.used_by.get(party, [])) | set(names))
         a.first_date = _min_date(a.first_date, b.first_date)
@@ -395,11 +410,11 @@ class EntityRegistry:
         self._entities[target.id] = target
         for a in moved:
             target.aliases[a] = source.aliases.pop(a)
-        records = [m for m in source.mentions if m.alias in target.aliases]
-        source.mentions = [m for m in source.mentions if m.alias not in target.aliases]
-        target.mentions = records
-        target.mention_count = len(records)
-        source.mention_count = max(0, source.mention_count - len(records))
+        records = [m for m in source.sightings if m.alias in target.aliases]
+        source.sightings = [m for m in source.sightings if m.alias not in target.aliases]
+        target.sightings = records
+        target.mention_count = sum(m.count for m in records)
+        source.mention_count = max(0, source.mention_count - target.mention_count)
         for record in records:
             info = self._articles.get(record.article_id)
             if info:
@@ -903,10 +918,13 @@ class EntityRegistry:
                 new_aliases.append(form.display)
         for display, n in cluster.counts.items():
             entity.aliases[display] = entity.aliases.get(display, 0) + n
+        per_alias: dict[str | None, int] = {}
         for i in cluster.mention_idx:
-            m = mentions[i]
             alias = cluster.mention_alias.get(i)
-            entity.mentions.append(MentionRecord(ctx.article_id, m.start, m.end, m.text, ctx.date, alias))
+            per_alias[alias] = per_alias.get(alias, 0) + 1
+        article_id, date = _intern(ctx.article_id), _intern(ctx.date)
+        for alias, count in per_alias.items():
+            entity.sightings.append(Sighting(article_id, date, _intern(alias), count))
         entity.mention_count += len(cluster.mention_idx)
         for role in cluster.roles:
             _increment(entity.titles, role)
@@ -1228,9 +1246,9 @@ def _increment(counts: dict[str, int], key: str | None) -> None:
         counts[key] = counts.get(key, 0) + 1
 
 
-def _decrement(counts: dict[str, int], key: str | None, keep_zero: bool = False) -> None:
+def _decrement(counts: dict[str, int], key: str | None, keep_zero: bool = False, by: int = 1) -> None:
     if key and key in counts:
-        counts[key] -= 1
+        counts[key] -= by
         if counts[key] <= 0 and not keep_zero:
             del counts[key]
 

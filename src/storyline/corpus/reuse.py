@@ -17,13 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from datasketch import MinHashLSH
+from sqlalchemy.engine import Connection
 
-from storyline.corpus.shingles import MinHasher, Words, jaccard, lean, shingle_hashes, windows, words_of
+from storyline.corpus.reuse_sketches import MemorySketches, Sketch, Sketches, StoreSketches, lsh_bands
+from storyline.corpus.shingles import MinHasher, Words, jaccard, shingle_hashes, windows, words_of
 from storyline.corpus.story_features import settings
 from storyline.model import Reuse, ReusedSpan
 
@@ -53,18 +53,6 @@ class ReuseConfig:
 
     def to_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
-
-
-@dataclass(slots=True)
-class _Indexed:
-    """What the index keeps of an article: signatures and window offsets, not the text."""
-
-    published: str | None
-    seq: int
-    signature: np.ndarray  # article_perm values, uint16 (low 16 bits of each minimum)
-    passages: np.ndarray  # (windows, passage_perm) uint16
-    spans: np.ndarray  # (windows, 2) character offsets
-    extent: tuple[int, int]  # first word start, last word end
 
 
 # --- publication order -------------------------------------------------------------------------
@@ -142,17 +130,6 @@ def _merge_ranges(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return [(s, e) for s, e in merged]
 
 
-@lru_cache(maxsize=8)
-def _bands(threshold: float, num_perm: int) -> tuple[int, int]:
-    """datasketch's optimal (bands, rows) for a threshold (an integration; computed once)."""
-    probe = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    return probe.b, probe.r
-
-
-def _lsh(threshold: float, num_perm: int) -> MinHashLSH:
-    return MinHashLSH(threshold=threshold, num_perm=num_perm, params=_bands(threshold, num_perm))
-
-
 # --- the index ---------------------------------------------------------------------------------
 
 
@@ -169,25 +146,35 @@ class ReuseIndex:
         config: ReuseConfig | None = None,
         text_lookup: TextLookup | None = None,
         keep_texts: bool = True,
+        in_store: bool = False,
     ) -> None:
-        self.config = config or ReuseConfig.from_settings()
+        self.config = c = config or ReuseConfig.from_settings()
         self.text_lookup = text_lookup
         self.keep_texts = keep_texts
-        self._hasher = MinHasher(max(self.config.article_perm, self.config.passage_perm))
-        self._articles: dict[str, _Indexed] = {}
+        self._hasher = MinHasher(max(c.article_perm, c.passage_perm))
         self._texts: dict[str, str] = {}
-        self._article_lsh = _lsh(self.config.duplicate_threshold, self.config.article_perm)
-        self._passage_lsh = _lsh(self.config.passage_threshold, self.config.passage_perm)
+        article_bands = lsh_bands(c.duplicate_threshold, c.article_perm)
+        passage_bands = lsh_bands(c.passage_threshold, c.passage_perm)
+        self.sketches: Sketches = (
+            StoreSketches(article_bands, passage_bands, c.passage_perm)
+            if in_store
+            else MemorySketches(c.article_perm, article_bands, c.passage_perm, passage_bands)
+        )
+
+    @classmethod
+    def in_store(cls, text_lookup: TextLookup | None = None) -> ReuseIndex:
+        """An index whose sketches live in the store (set ``sketches.conn`` before each use)."""
+        return cls(text_lookup=text_lookup, keep_texts=False, in_store=True)
 
     def __len__(self) -> int:
-        return len(self._articles)
+        return len(self.sketches)
 
     def __contains__(self, article_id: object) -> bool:
-        return article_id in self._articles
+        return article_id in self.sketches
 
     def add(self, article_id: str, text: str, published: str | None, seq: int) -> list[Reuse]:
         """Reuse between this article and every article indexed before it; then index it."""
-        if article_id in self._articles:
+        if article_id in self.sketches:
             return []
         words = words_of(text)
         if not len(words):
@@ -196,14 +183,14 @@ class ReuseIndex:
         found = self._duplicates(article_id, entry, text, words)
         duplicates = {r.b for r in found}
         found += self._passages(article_id, entry, text, words, duplicates)
-        self._index(article_id, entry)
+        self.sketches.add(article_id, entry)
         if self.keep_texts:
             self._texts[article_id] = text
         return found
 
     # --- sketches ------------------------------------------------------------------------------
 
-    def _sketch(self, text: str, words: Words, published: str | None, seq: int) -> _Indexed:
+    def _sketch(self, text: str, words: Words, published: str | None, seq: int) -> Sketch:
         c = self.config
         hashes = shingle_hashes(words.words, c.shingle_words)
         matrix = self._hasher.matrix(hashes)
@@ -227,7 +214,7 @@ class ReuseIndex:
         spans = np.array([_char_span(words, s, e) for s, e in ranges], dtype=np.uint32).reshape(
             len(ranges), 2
         )
-        return _Indexed(
+        return Sketch(
             published=published,
             seq=seq,
             signature=self._hasher.signature(matrix, width=c.article_perm).astype(np.uint16),
@@ -236,18 +223,12 @@ class ReuseIndex:
             extent=_char_span(words, 0, len(words)),
         )
 
-    def _index(self, article_id: str, entry: _Indexed) -> None:
-        self._articles[article_id] = entry
-        self._article_lsh.insert(article_id, lean(entry.signature), check_duplication=False)
-        for index, signature in enumerate(entry.passages):
-            self._passage_lsh.insert((article_id, index), lean(signature), check_duplication=False)
-
     # --- finding -------------------------------------------------------------------------------
 
-    def _duplicates(self, article_id: str, entry: _Indexed, text: str, words: Words) -> list[Reuse]:
+    def _duplicates(self, article_id: str, entry: Sketch, text: str, words: Words) -> list[Reuse]:
         found = []
-        for other_id in sorted(self._article_lsh.query(lean(entry.signature))):
-            other = self._articles[other_id]
+        for other_id in sorted(self.sketches.article_candidates(entry.signature)):
+            other = self.sketches.get(other_id)
             score = jaccard(entry.signature, other.signature)
             if score < self.config.duplicate_threshold:
                 continue
@@ -258,15 +239,17 @@ class ReuseIndex:
         return found
 
     def _passages(
-        self, article_id: str, entry: _Indexed, text: str, words: Words, skip: set[str]
+        self, article_id: str, entry: Sketch, text: str, words: Words, skip: set[str]
     ) -> list[Reuse]:
         matched: dict[str, list[tuple[int, int]]] = {}
+        candidates = self.sketches.passage_candidates(entry.passages)
+        others = self._others({other_id for hits in candidates for other_id, _ in hits} - skip)
         for index, signature in enumerate(entry.passages):
             hits: dict[str, list[int]] = {}
-            for other_id, other_index in self._passage_lsh.query(lean(signature)):
+            for other_id, other_index in sorted(candidates[index]):
                 if other_id in skip:
                     continue
-                other_sig = self._articles[other_id].passages[other_index]
+                other_sig = others[other_id].passages[other_index]
                 if jaccard(signature, other_sig) >= self.config.passage_threshold:
                     hits.setdefault(other_id, []).append(other_index)
             if len(hits) > self.config.boilerplate_articles:
@@ -275,7 +258,7 @@ class ReuseIndex:
                 matched.setdefault(other_id, []).extend((index, j) for j in other_indexes)
         found = []
         for other_id in sorted(matched):
-            other = self._articles[other_id]
+            other = others[other_id]
             spans = self._exact_spans(words, other_id)
             if spans is None:
                 spans = self._window_spans(entry, other, matched[other_id])
@@ -287,6 +270,11 @@ class ReuseIndex:
                 )
             )
         return found
+
+    def _others(self, article_ids: set[str]) -> dict[str, Sketch]:
+        if isinstance(self.sketches, StoreSketches):
+            return self.sketches.get_many(sorted(article_ids))
+        return {article_id: self.sketches.get(article_id) for article_id in article_ids}
 
     def _exact_spans(self, words: Words, other_id: str) -> list[ReusedSpan] | None:
         """Aligned spans with the earlier article, or None when its text is not at hand."""
@@ -304,7 +292,7 @@ class ReuseIndex:
         ]
 
     @staticmethod
-    def _window_spans(entry: _Indexed, other: _Indexed, pairs: list[tuple[int, int]]) -> list[ReusedSpan]:
+    def _window_spans(entry: Sketch, other: Sketch, pairs: list[tuple[int, int]]) -> list[ReusedSpan]:
         """Spans from the matched windows' offsets (used when the earlier text is not available)."""
         spans = []
         for a_start, a_end in _merge_ranges(
@@ -317,7 +305,7 @@ class ReuseIndex:
         return spans
 
     @staticmethod
-    def _coverage(entry: _Indexed, other: _Indexed, spans: list[ReusedSpan]) -> float:
+    def _coverage(entry: Sketch, other: Sketch, spans: list[ReusedSpan]) -> float:
         """Share of the shorter article (in characters) inside the reused spans."""
         a_len = max(1, entry.extent[1] - entry.extent[0])
         b_len = max(1, other.extent[1] - other.extent[0])
@@ -328,9 +316,9 @@ class ReuseIndex:
     @staticmethod
     def _reuse(
         article_id: str,
-        entry: _Indexed,
+        entry: Sketch,
         other_id: str,
-        other: _Indexed,
+        other: Sketch,
         kind: str,
         score: float,
         spans: list[ReusedSpan],
@@ -343,11 +331,18 @@ class ReuseIndex:
     # --- state ---------------------------------------------------------------------------------
 
     def to_state(self) -> dict[str, Any]:
-        """Compact state: per article its dates, 16-bit signatures and window offsets as bytes (no text)."""
+        """The configuration and, for an in-memory index, every sketch as bytes (never a text).
+
+        An index kept in the store saves its sketches as it goes: its state is the configuration.
+        """
+        in_store = isinstance(self.sketches, StoreSketches)
         return {
             "version": 1,
             "config": self.config.to_dict(),
-            "articles": [
+            "in_store": in_store,
+            "articles": []
+            if in_store
+            else [
                 {
                     "id": article_id,
                     "published": e.published,
@@ -357,19 +352,34 @@ class ReuseIndex:
                     "spans": e.spans.astype("<u4").tobytes(),
                     "extent": list(e.extent),
                 }
-                for article_id, e in self._articles.items()
+                for article_id, e in self.sketches.items()
             ],
         }
 
     @classmethod
     def from_state(
-        cls, state: dict[str, Any], text_lookup: TextLookup | None = None, keep_texts: bool = True
+        cls,
+        state: dict[str, Any],
+        text_lookup: TextLookup | None = None,
+        keep_texts: bool = True,
+        conn: Connection | None = None,
     ) -> ReuseIndex:
-        """An index saved by :meth:`to_state`; both LSH indexes are rebuilt from the signatures."""
-        index = cls(ReuseConfig(**state["config"]), text_lookup=text_lookup, keep_texts=keep_texts)
+        """An index saved by :meth:`to_state`.
+
+        With ``conn`` the index keeps its sketches in that store; sketches found in ``state`` (an
+        index saved in memory) are moved there. Without it, the LSH indexes are rebuilt in memory.
+        """
+        index = cls(
+            ReuseConfig(**state["config"]),
+            text_lookup=text_lookup,
+            keep_texts=keep_texts,
+            in_store=conn is not None,
+        )
+        if isinstance(index.sketches, StoreSketches):
+            index.sketches.conn = conn
         width = index.config.passage_perm
         for item in state["articles"]:
-            entry = _Indexed(
+            entry = Sketch(
                 published=item["published"],
                 seq=int(item["seq"]),
                 signature=np.frombuffer(item["signature"], dtype="<u2").astype(np.uint16),
@@ -377,5 +387,6 @@ class ReuseIndex:
                 spans=np.frombuffer(item["spans"], dtype="<u4").astype(np.uint32).reshape(-1, 2),
                 extent=(int(item["extent"][0]), int(item["extent"][1])),
             )
-            index._index(item["id"], entry)
+            if item["id"] not in index.sketches:
+                index.sketches.add(item["id"], entry)
         return index

@@ -67,25 +67,46 @@ class _Stages:
     generation: int
 
 
+class CorpusUpdater:
+    """Takes pending articles through the corpus stages, chunk by chunk, keeping the stages' state
+    between calls; an ingest calls :meth:`run_full_chunks` while workers parse later batches."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.report = CorpusReport()
+        self._stages: _Stages | None = None
+
+    def run(self, full_chunks_only: bool = False) -> None:
+        """Process pending articles in chunks of :data:`CHUNK` (all of them, or only full chunks)."""
+        store = self.store
+        while True:
+            with store.corpus_lock() as conn:
+                pending = _pending(conn, CHUNK)
+                if not pending or (full_chunks_only and len(pending) < CHUNK):
+                    break
+                generation = _generation(conn)
+                if self._stages is None or self._stages.generation != generation:
+                    self._stages = _load_stages(store, conn, generation)
+                _process_chunk(store, conn, self._stages, pending, self.report)
+                self._stages.generation = _bump_generation(conn, generation)
+
+    def run_full_chunks(self) -> None:
+        self.run(full_chunks_only=True)
+
+    def finish(self) -> dict[str, int]:
+        """Process what is left, replay the user's entity corrections, count stale timelines."""
+        self.run()
+        report = self.report
+        with self.store.corpus_lock() as conn:
+            if report.articles:
+                report.rules_replayed = replay_rules(self.store, conn)
+            report.timelines_stale = len(timelines.stale_stories(conn))
+        return report.summary()
+
+
 def update_corpus(store: Store) -> dict[str, int]:
-    """Take every pending article through the corpus stages; rebuild stale timelines."""
-    report = CorpusReport()
-    stages: _Stages | None = None
-    while True:
-        with store.corpus_lock() as conn:
-            pending = _pending(conn, CHUNK)
-            if not pending:
-                break
-            generation = _generation(conn)
-            if stages is None or stages.generation != generation:
-                stages = _load_stages(store, conn, generation)
-            _process_chunk(store, conn, stages, pending, report)
-            stages.generation = _bump_generation(conn, generation)
-    with store.corpus_lock() as conn:
-        if report.articles:
-            report.rules_replayed = replay_rules(store, conn)
-        report.timelines_stale = len(timelines.stale_stories(conn))
-    return report.summary()
+    """Take every pending article through the corpus stages; count the timelines to rebuild."""
+    return CorpusUpdater(store).finish()
 
 
 def _generation(conn: Connection) -> int:
@@ -139,6 +160,7 @@ def _process_chunk(
 ) -> None:
     touched: set[str] = set()
     reuse_rows: list[dict[str, Any]] = []
+    stages.reuse.sketches.conn = conn  # type: ignore[attr-defined]
     local = load_local_entities(conn, [a["id"] for a in pending])
     entity_ids: list[tuple[str, int, str]] = []
     for article in pending:
@@ -210,7 +232,7 @@ def _process_chunk(
 
 
 def _load_reuse(store: Store, conn: Connection) -> ReuseIndex:
-    """The reuse index; texts of earlier runs' articles are read from the store when a span is aligned."""
+    """The reuse index, its sketches in the store; texts of earlier articles are read when a span is aligned."""
 
     def text_of(article_id: str) -> str | None:
         with store.engine.connect() as reader:
@@ -218,8 +240,10 @@ def _load_reuse(store: Store, conn: Connection) -> ReuseIndex:
 
     blob = store.load_state("reuse", conn)
     if blob is None:
-        return ReuseIndex(text_lookup=text_of, keep_texts=False)
-    return ReuseIndex.from_state(load_state(blob), text_lookup=text_of, keep_texts=False)
+        index = ReuseIndex.in_store(text_lookup=text_of)
+        index.sketches.conn = conn  # type: ignore[attr-defined]
+        return index
+    return ReuseIndex.from_state(load_state(blob), text_lookup=text_of, keep_texts=False, conn=conn)
 
 
 def _load(store: Store, conn: Connection, name: str, cls: Any) -> Any:

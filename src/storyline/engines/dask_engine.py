@@ -56,7 +56,7 @@ class DaskRunner:
             )
             self.client = Client(self.cluster)
         self.client.register_plugin(ModelPreloader())
-        self.in_flight = in_flight or 2 * max(1, self.worker_threads())
+        self.in_flight = max(in_flight or 0, 2 * max(1, self.worker_threads()))
 
     def worker_threads(self) -> int:
         """Threads across the cluster's workers now (the number of batches it can run at once)."""

@@ -1,6 +1,7 @@
 """Schema versions and the steps between them, for both dialects.
 
-Version 1 creates every table of ``schema.metadata``. A later change adds a function to
+Version 1 creates every table of ``schema.metadata`` (so a new database gets the tables of
+later versions at once; their steps then find them and create nothing). A later change adds a function to
 ``STEPS`` keyed by the version it produces; ``migrate`` runs the missing steps in order, in
 one transaction, and records the version in ``meta``.
 """
@@ -32,7 +33,13 @@ def _create_v1(conn: Connection) -> None:
         )
 
 
-STEPS: dict[int, Callable[[Connection], None]] = {1: _create_v1}
+def _create_v2(conn: Connection) -> None:
+    """Version 2: the reuse index's tables (``reuse_sketches``, ``reuse_bands``)."""
+    t.reuse_sketches.create(conn, checkfirst=True)
+    t.reuse_bands.create(conn, checkfirst=True)
+
+
+STEPS: dict[int, Callable[[Connection], None]] = {1: _create_v1, 2: _create_v2}
 
 
 def current_version(conn: Connection) -> int:

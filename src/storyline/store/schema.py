@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 metadata = sa.MetaData()
 
@@ -247,6 +247,31 @@ timeline_entries = sa.Table(
     sa.Column("kind", sa.String(16), nullable=False),
     sa.Column("article_ids", sa.JSON, nullable=False),
     sa.Column("spans", sa.JSON, nullable=False),
+)
+
+# The reuse index kept in the store (schema version 2), so that its memory does not grow with the
+# corpus: one sketch per article (16-bit MinHash signatures of the article and of its passage
+# windows, the windows' character spans) and one row per LSH band of each signature.
+reuse_sketches = sa.Table(
+    "reuse_sketches",
+    metadata,
+    sa.Column("article_id", sa.String(32), primary_key=True),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("published", sa.String(40)),
+    sa.Column("signature", sa.LargeBinary, nullable=False),
+    sa.Column("passages", sa.LargeBinary, nullable=False),
+    sa.Column("spans", sa.LargeBinary, nullable=False),
+    sa.Column("extent_start", sa.Integer, nullable=False),
+    sa.Column("extent_end", sa.Integer, nullable=False),
+)
+
+reuse_bands = sa.Table(
+    "reuse_bands",
+    metadata,
+    sa.Column("kind", sa.SmallInteger, primary_key=True),  # 0 = whole article, 1 = passage window
+    sa.Column("key", sa.BigInteger, primary_key=True),  # hash of (band number, band values)
+    sa.Column("article_id", sa.String(32), primary_key=True),
+    sa.Column("part", sa.Integer, primary_key=True),  # window number; 0 for the article
 )
 
 corpus_state = sa.Table(
