@@ -245,7 +245,7 @@ def test_resolve_never_scans_the_registry(registry: EntityRegistry) -> None:
         def items(self):  # type: ignore[override]
             raise AssertionError("resolve iterated over every entity")
 
-    registry._entities = NoScan(registry._entities)
+    registry._entities = NoScan(registry._entities.items())  # type: ignore[assignment]
     found = resolve(
         registry,
         ctx("new", "s3", "Daily"),

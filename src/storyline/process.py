@@ -70,8 +70,11 @@ def analyze(batch: Sequence[Prepared], nlp: Language | None = None, batch_size: 
     """Run spaCy (batched) and every per-article extractor over a batch."""
     nlp = nlp or load_nlp()
     name = model_name(nlp)
-    docs = nlp.pipe((p.cleaned.text for p in batch), batch_size=batch_size)
-    return [Analyzed(p.article_id, analyze_doc(p, doc), name) for p, doc in zip(batch, docs, strict=True)]
+    # The strings and lexemes a batch adds to the vocabulary are freed when it is done (spaCy's
+    # memory zones): without this, a long ingest grows by every new word it ever sees.
+    with nlp.memory_zone():
+        docs = nlp.pipe((p.cleaned.text for p in batch), batch_size=batch_size)
+        return [Analyzed(p.article_id, analyze_doc(p, doc), name) for p, doc in zip(batch, docs, strict=True)]
 
 
 def analyze_doc(prepared: Prepared, doc: Doc) -> Analysis:

@@ -15,7 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from storyline.corpus.aliases import default_book
-from storyline.corpus.registry import STATE_VERSION, ArticleContext, EntityRegistry
+from storyline.corpus.entity_cache import EntityCache
+from storyline.corpus.registry import STATE_VERSION, ArticleContext, CorpusEntity, EntityRegistry
 from storyline.corpus.state import dump_state, load_state
 from storyline.model import LocalEntity, Mention
 from storyline.store import Store
@@ -77,29 +78,46 @@ def store_entity_ids(conn: Connection, assignments: list[tuple[str, int, str]]) 
         )
 
 
-class EntityStage:
-    """The registry plus the store rows it reads and writes."""
+#: Entities the corpus stage keeps in memory; the others are read back from ``entities`` when needed.
+CACHED_ENTITIES = 5000
 
-    def __init__(self, registry: EntityRegistry) -> None:
+
+class EntityStage:
+    """The registry plus the store rows it reads and writes.
+
+    Its entities live in the store: a bounded cache holds those used lately, so memory stays flat
+    as the corpus grows. ``conn`` is the connection of the chunk being processed.
+    """
+
+    def __init__(self, registry: EntityRegistry, conn: Connection | None = None) -> None:
         self.registry = registry
+        self.conn = conn
+
+    def _read_entity(self, entity_id: str) -> CorpusEntity | None:
+        if self.conn is None:
+            return None
+        data = self.conn.execute(sa.select(t.entities.c.data).where(t.entities.c.id == entity_id)).scalar()
+        return CorpusEntity.from_dict(data) if data else None
 
     @classmethod
     def load(cls, store: Store, conn: Connection) -> EntityStage:
+        stage = cls(EntityRegistry(), conn)
+        cache = EntityCache(loader=stage._read_entity, size=CACHED_ENTITIES)
         blob = store.load_state(STATE_NAME, conn)
         aliases = default_book(alias_file())
         if blob is None:
-            registry = EntityRegistry(aliases)
+            registry = EntityRegistry(aliases, cache)
         else:
-            entities = {
-                row.id: row.data
-                for row in conn.execute(
-                    sa.select(t.entities.c.id, t.entities.c.data).where(t.entities.c.redirect_to.is_(None))
-                )
-            }
-            state = {"version": STATE_VERSION, "entities": entities, "meta": load_state(blob)}
-            registry = EntityRegistry.from_state(state, aliases)
+            rows = conn.execute(
+                sa.select(t.entities.c.data)
+                .where(t.entities.c.redirect_to.is_(None))
+                .order_by(t.entities.c.id)
+            )
+            state = {"version": STATE_VERSION, "meta": load_state(blob)}
+            registry = EntityRegistry.from_state(state, aliases, cache, stream=(row.data for row in rows))
         registry.set_aliases(aliases)
-        return cls(registry)
+        stage.registry = registry
+        return stage
 
     def resolve_article(
         self,

@@ -33,6 +33,7 @@ from typing import Any
 from rapidfuzz.distance import Levenshtein
 
 from storyline.corpus.aliases import AliasBook, AliasEntry, load_gazetteer
+from storyline.corpus.entity_cache import EntityCache
 from storyline.corpus.names import (
     ParsedName,
     acronyms_of,
@@ -167,14 +168,62 @@ class _Cluster:
         return (int(self.main.full), len(self.main.tokens))
 
 
+class NameIndex:
+    """Entity ids by key; a key held by one entity maps to the id itself rather than to a set
+    (most keys are one entity's, and a set per key was most of the registry's memory)."""
+
+    __slots__ = ("_ids",)
+
+    def __init__(self) -> None:
+        self._ids: dict[str, str | set[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The ids under ``key`` as a set (do not change it), else ``default``."""
+        ids = self._ids.get(key)
+        if ids is None:
+            return default
+        return {ids} if isinstance(ids, str) else ids
+
+    def add(self, key: str, entity_id: str) -> None:
+        ids = self._ids.get(key)
+        if ids is None:
+            self._ids[key] = entity_id
+        elif isinstance(ids, str):
+            if ids != entity_id:
+                self._ids[key] = {ids, entity_id}
+        else:
+            ids.add(entity_id)
+
+    def discard(self, key: str, entity_id: str) -> None:
+        ids = self._ids.get(key)
+        if ids is None:
+            return
+        if isinstance(ids, str):
+            if ids == entity_id:
+                del self._ids[key]
+            return
+        ids.discard(entity_id)
+        if len(ids) == 1:
+            self._ids[key] = next(iter(ids))
+        elif not ids:
+            del self._ids[key]
+
+    def values(self) -> Iterator[set[str]]:
+        for ids in self._ids.values():
+            yield {ids} if isinstance(ids, str) else ids
+
+
 class EntityRegistry:
     """Corpus entities with incremental indexes; restorable with :meth:`to_state`/:meth:`from_state`."""
 
-    def __init__(self, aliases: AliasBook | None = None) -> None:
+    def __init__(self, aliases: AliasBook | None = None, entities: EntityCache | None = None) -> None:
         self.aliases = aliases if aliases is not None else load_gazetteer()
-        self._entities: dict[str, CorpusEntity] = {}
+        self._entities = entities if entities is not None else EntityCache()
         self._redirects: dict[str, str] = {}
-        self._index: dict[str, dict[str, set[str]]] = {name: {} for name in _INDEXES}
+        self._index: dict[str, NameIndex] = {name: NameIndex() for name in _INDEXES}
         self._keys: dict[str, dict[str, set[str]]] = {}  # entity id -> index -> keys it is under
         self._ignored: set[tuple[str, str]] = set()  # (type or "*", key)
         self._apart: dict[str, set[str]] = {}  # ids a user split apart: never merged automatically
@@ -290,7 +339,9 @@ class EntityRegistry:
         return sorted(self._changed)
 
     def clear_changes(self) -> None:
+        """Forget which entities changed (they are saved); a bounded entity cache may now drop them."""
         self._changed.clear()
+        self._entities.trim(self._changed)
 
     # ---- state -------------------------------------------------------------------------
 
@@ -318,20 +369,31 @@ class EntityRegistry:
         return entity.to_dict() if entity else None
 
     @classmethod
-    def from_state(cls, state: dict[str, Any], aliases: AliasBook | None = None) -> EntityRegistry:
-        """Restore a registry saved with :meth:`to_state`; indexes are rebuilt from the entities."""
+    def from_state(
+        cls,
+        state: dict[str, Any],
+        aliases: AliasBook | None = None,
+        entities: EntityCache | None = None,
+        stream: Iterable[dict[str, Any]] | None = None,
+    ) -> EntityRegistry:
+        """Restore a registry saved with :meth:`to_state`; indexes are rebuilt from the entities.
+
+        ``stream`` yields the entities' data instead of ``state["entities"]`` (read row by row
+        from the store), and ``entities`` may be a bounded cache that reads them back later.
+        """
         version = state.get("version")
         if version not in (1, STATE_VERSION):  # version 1 differs only in its mention records
             raise ValueError(f"registry state version {version!r}; this code reads {STATE_VERSION}")
-        registry = cls(aliases)
+        registry = cls(aliases, entities)
         meta = state.get("meta", {})
         collecting = gc.isenabled()
         gc.disable()  # hundreds of thousands of new index entries: collector passes would dominate
         try:
-            for data in state.get("entities", {}).values():
+            for data in stream if stream is not None else state.get("entities", {}).values():
                 entity = CorpusEntity.from_dict(data)
                 registry._entities[entity.id] = entity
                 registry._index_entity(entity)
+                registry._entities.trim(registry._changed)
         finally:
             if collecting:
                 gc.enable()
@@ -1083,9 +1145,11 @@ class EntityRegistry:
         if filed is None:
             filed = self._keys[entity.id] = {}
         for index, keys in self._entity_keys(entity, display).items():
+            if not keys:
+                continue  # no empty sets: one per index and entity cost more than the keys themselves
             done = filed.setdefault(index, set())
             for key in keys - done:
-                self._index[index].setdefault(key, set()).add(entity.id)
+                self._index[index].add(key, entity.id)
                 done.add(key)
                 if index == "key" and entity.type == "LOC" and key in self._pending_links:
                     for norp in sorted(self._pending_links.pop(key)):
@@ -1101,11 +1165,7 @@ class EntityRegistry:
         filed = self._keys.pop(entity.id, {})
         for index, keys in filed.items():
             for key in keys:
-                ids = self._index[index].get(key)
-                if ids is not None:
-                    ids.discard(entity.id)
-                    if not ids:
-                        del self._index[index][key]
+                self._index[index].discard(key, entity.id)
 
     def _new_id(self, kind: str, key: str) -> str:
         base = f"{kind}:{key}"
@@ -1230,7 +1290,7 @@ def _max_edits(word: str) -> int:
     return 0 if len(word) < 4 else 1 if len(word) <= 6 else 2
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=20_000)
 def _deletions(word: str, max_edits: int) -> frozenset[str]:
     """The SymSpell deletion neighbourhood: the word with up to ``max_edits`` letters deleted."""
     out = {word}

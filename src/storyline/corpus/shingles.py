@@ -85,7 +85,7 @@ def windows(text: str, words: Words, min_words: int, max_words: int) -> list[tup
     return out
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 16)
 def _word_hash(word: str) -> int:
     return zlib.crc32(word.encode("utf-8"))
 

@@ -161,6 +161,7 @@ def _process_chunk(
     touched: set[str] = set()
     reuse_rows: list[dict[str, Any]] = []
     stages.reuse.sketches.conn = conn  # type: ignore[attr-defined]
+    stages.entities.conn = conn
     local = load_local_entities(conn, [a["id"] for a in pending])
     entity_ids: list[tuple[str, int, str]] = []
     for article in pending:
