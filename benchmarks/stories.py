@@ -117,7 +117,11 @@ def main(argv: list[str] | None = None) -> int:
     kinds = [e.kind for e in clusterer.events]
     final = clusterer.assignments()
     same = sum(1 for aid, sid in at_80.items() if clusterer.resolve(sid) == final[aid])
-    print(f"merges: {kinds.count('merge')}, splits: {kinds.count('split')}")
+    absorbed = sum(1 for e in clusterer.events if e.kind == "merge" and "absorbed" in e.reason)
+    print(
+        f"merges: {kinds.count('merge')} ({absorbed} of them single-article stories absorbed), "
+        f"splits: {kinds.count('split')}, moves: {kinds.count('move')}"
+    )
     print(
         f"stability: {same / max(1, len(at_80)):.4f} of the {len(at_80)} articles present at 80% keep their story id"
     )

@@ -161,3 +161,13 @@ def test_polnear_dev_reads_cleanly():
         for attribution in document.attributions:
             for start, end in attribution.content + attribution.cue + attribution.source:
                 assert 0 <= start < end <= len(document.text)
+
+
+def test_parse_cache_is_written_once_and_read_back(tmp_path: Path):
+    documents = [ev.GoldDocument("a", TEXT), ev.GoldDocument("b", "Lind said the vote was fair.")]
+    first = [doc.text for doc in ev.parsed_documents(documents, tmp_path, "demo")]
+    files = list(tmp_path.glob("demo-*.spacy"))
+    assert len(files) == 1
+    again = list(ev.parsed_documents(documents, tmp_path, "demo"))
+    assert [doc.text for doc in again] == first == [TEXT, "Lind said the vote was fair."]
+    assert [t.dep_ for t in again[1]] == [t.dep_ for t in next(ev.parsed_documents(documents[1:], None))]

@@ -131,3 +131,21 @@ def test_giveme_tuning_half_is_a_fixed_hash_split() -> None:
     tuning = [i for i in ids if giveme_tuning_event(i)]
     assert 60 < len(tuning) < 140  # roughly half
     assert tuning == [i for i in ids if giveme_tuning_event(i)]  # deterministic
+
+
+def test_tune_scores_every_grid_point_and_picks_the_better_threshold() -> None:
+    from storyline.corpus.story_features import ArticleFeatures
+    from storyline.eval.stories import GoldDoc, tune
+
+    words = {"a": "flood river rain levee evacuate", "b": "chess league endgame captain rating"}
+    docs, features = [], []
+    for story, terms in words.items():
+        for i in range(4):
+            aid = f"{story}{i}"
+            docs.append(GoldDoc(aid, None, "", None, story))
+            features.append(ArticleFeatures(aid, None, 0, {t: 1.0 for t in f"{terms} extra{aid}".split()}))
+    result = tune({"invented": (docs, features)}, seeds=1, grid_values={"join_threshold": (0.14, 0.95)})
+    assert [g["join_threshold"] for g in result["grid"]] == [0.14, 0.95]
+    assert result["best"]["join_threshold"] == 0.14
+    assert result["best"]["invented"]["batch"] == pytest.approx(1.0)
+    assert result["grid"][1]["invented"]["batch"] < 1.0  # at 0.95 every article stays alone

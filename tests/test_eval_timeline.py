@@ -6,8 +6,10 @@ import datetime as dt
 import json
 import shutil
 
+import numpy as np
 import pytest
 
+from storyline.corpus.timeline_dates import COUNTS
 from storyline.eval.common import shared_datasets
 from storyline.eval.semeval_timeline import (
     figures,
@@ -26,8 +28,13 @@ from storyline.eval.tilse_metrics import (
 )
 from storyline.eval.timegraph import reduce_relations, temporal_awareness
 from storyline.eval.timeline import (
+    DateTable,
+    choose_c,
+    date_f1,
     detokenize,
     entity_aliases,
+    loto_models,
+    mention_count_model,
     read_gold_timeline,
     semeval_anchor,
     split_ptb_sentences,
@@ -280,3 +287,49 @@ def test_timeline17_gold_timelines_read_and_score_perfectly_against_themselves()
     assert len(gold) == 48
     scores = TimelineRouge().align_date_content_costs_many_to_one(gold, [gold])
     assert scores["rouge_1"]["f_score"] == pytest.approx(1.0)
+
+
+# --- the supervised date ranker, leave one topic out ------------------------------------------
+
+
+def _table(group: str, seed: int, flip: bool = False) -> DateTable:
+    """Ten candidate days; the gold ones have high ``later_articles`` (low when ``flip``)."""
+    rng = np.random.default_rng(seed)
+    features = rng.random((10, len(COUNTS))) * 0.2
+    labels = np.array([1, 0, 0, 1, 0, 0, 1, 0, 0, 0])
+    signal = labels if not flip else 1 - labels
+    features[:, COUNTS.index("later_articles")] += signal
+    dates = [f"2021-03-{2 * i + 1:02d}" for i in range(10)]  # no two days adjacent
+    return DateTable(group, f"{group}/tl{seed}", dates, features, labels, int(labels.sum()), labels * 1.0)
+
+
+def test_leave_one_topic_out_models_never_see_their_topic() -> None:
+    tables = [_table("a", 1), _table("a", 2), _table("b", 3), _table("c", 4, flip=True)]
+    models = loto_models(tables, 1.0)
+    assert sorted(models) == ["a", "b", "c"]
+    later = COUNTS.index("later_articles")
+    assert models["c"].coef[later] > 0  # fitted on a and b only
+    assert models["a"].coef[later] < models["c"].coef[later]  # a's model includes the flipped c
+    consistent = tables[:3]
+    assert date_f1(consistent, loto_models(consistent, 1.0), 0.3) == pytest.approx(1.0)
+
+
+def test_date_f1_is_news_tls_f_of_mean_precision_and_recall() -> None:
+    tables = [_table("a", 1), _table("b", 2, flip=True)]
+    good = loto_models([_table("a", 5), _table("b", 6)], 1.0)  # both rank by later_articles
+    # a: 3/3 right; b: its gold days have the lowest later_articles, so 0/3 right
+    assert date_f1(tables, good, 0.0) == pytest.approx(0.5)
+
+
+def test_choose_c_reports_a_figure_for_every_value_tried() -> None:
+    tables = [_table("a", 1), _table("b", 2), _table("c", 3)]
+    c, figures = choose_c(tables, 0.3)
+    assert c in figures and len(figures) >= 2
+    assert figures[c] == max(figures.values()) == pytest.approx(1.0)
+
+
+def test_mention_count_model_ranks_by_dated_sentences_only() -> None:
+    features = np.zeros((3, len(COUNTS)))
+    features[:, COUNTS.index("mention_sentences")] = [0.1, 0.9, 0.4]
+    features[:, COUNTS.index("published")] = [0.9, 0.0, 0.5]
+    assert np.argsort(-mention_count_model().score(features)).tolist() == [1, 2, 0]

@@ -287,3 +287,103 @@ def test_title_words_join_the_terms_only_when_weighted() -> None:
     assert titled.terms["velm"] == pytest.approx(2.0)
     untitled = replace(bare, title=None)
     assert stories_module.with_title_terms(untitled, 2.0) is untitled
+
+
+FLOOD = [
+    art("f1", "flood river bank rain evacuate", "marlow,edith pell"),
+    art("f2", "flood river rain levee evacuate", "marlow"),
+    art("f3", "flood river dam rain evacuate", "marlow,edith pell"),
+]
+#: An article of the flood story that shares little with any one flood article (an umbrella event).
+LONE_FLOOD = art("o1", "insurance claim payout damage flood", "brent mutual")
+FILLERS = [art(f"x{i}", f"cooking recipe oven bread{i} flour", f"baker{i}") for i in range(6)]
+ORPHANS = {"orphan_threshold": 0.05, "orphan_min_age": 4, "orphan_min_size": 3, "recheck_members": 0}
+
+
+def test_a_lone_article_is_absorbed_by_a_grown_story_once_old_enough() -> None:
+    clusterer = StoryClusterer(StoryConfig.from_settings(**FIXTURE_SETTINGS, **ORPHANS))
+    for a in BACKGROUND + FLOOD:
+        clusterer.add(a)
+    lone = clusterer.add(LONE_FLOOD)
+    assert lone.created
+    results = [clusterer.add(a) for a in FILLERS]
+    events = [e for r in results for e in r.events]
+    assert [(e.kind, e.story_id, e.other) for e in events] == [("merge", story_id_for("f1"), lone.story_id)]
+    assert not results[2].events and results[3].events  # checked when 4 arrivals old, not before
+    assert "absorbed" in events[0].reason
+    assert clusterer.story_of("o1") == story_id_for("f1") == clusterer.resolve(lone.story_id)
+
+
+def test_without_orphan_checks_the_lone_article_stays_alone() -> None:
+    settings = {**ORPHANS, "orphan_threshold": 0.0}
+    clusterer = fed(
+        BACKGROUND + FLOOD + [LONE_FLOOD] + FILLERS, StoryConfig.from_settings(**FIXTURE_SETTINGS, **settings)
+    )
+    assert clusterer.stories()[clusterer.story_of("o1")] == ["o1"]
+    assert not clusterer.events
+
+
+def test_batch_attaches_lone_articles_at_the_orphan_threshold_only() -> None:
+    articles = [replace(a, seq=i + 1) for i, a in enumerate(BACKGROUND + FLOOD + [LONE_FLOOD])]
+    with_orphans = batch_cluster(articles, StoryConfig.from_settings(**FIXTURE_SETTINGS, **ORPHANS))
+    assert with_orphans["o1"] == with_orphans["f1"] == story_id_for("f1")
+    without = batch_cluster(
+        articles, StoryConfig.from_settings(**FIXTURE_SETTINGS, **{**ORPHANS, "orphan_threshold": 0.0})
+    )
+    assert without["o1"] != without["f1"]
+
+
+def test_state_round_trip_keeps_pending_orphan_checks() -> None:
+    config = StoryConfig.from_settings(**FIXTURE_SETTINGS, **ORPHANS)
+    first_half = BACKGROUND + FLOOD + [LONE_FLOOD, FILLERS[0]]
+    straight = fed(first_half + FILLERS[1:], config)
+    restored = StoryClusterer.from_state(json.loads(json.dumps(fed(first_half, config).to_state())))
+    for a in FILLERS[1:]:
+        restored.add(a)
+    assert restored.story_of("o1") == story_id_for("f1")
+    assert [e.to_dict() for e in restored.events] == [e.to_dict() for e in straight.events]
+
+
+def _ferry_and_strike(recheck_members: int) -> tuple[StoryClusterer, list]:
+    """``m`` joins the strike story (shared union) before the ferry story has grown to match it better."""
+    config = StoryConfig.from_settings(
+        **FIXTURE_SETTINGS, orphan_threshold=0.0, merge_threshold=0.9, recheck_members=recheck_members
+    )
+    clusterer = fed(BACKGROUND, config)
+    order = [
+        art("s1", "strike dockers wages", "harbor union"),
+        art("k1", "ferry timetable passengers refund", "kestrel ferries"),
+        art("m", "ferry timetable passengers", "harbor union"),
+        art("k2", "ferry timetable passengers refund delay", "kestrel ferries,harbor union"),
+        art("k3", "ferry timetable passengers refund apology", "kestrel ferries,harbor union"),
+        art("s2", "strike dockers wages pickets", "harbor union"),
+    ]
+    return clusterer, [clusterer.add(a) for a in order]
+
+
+def test_a_recent_member_moves_to_a_story_it_now_matches_better_and_the_move_is_recorded() -> None:
+    clusterer, results = _ferry_and_strike(recheck_members=3)
+    assert results[2].story_id == story_id_for("s1")  # m joined the strike story first
+    (event,) = results[-1].events
+    assert (event.kind, event.story_id, event.other) == ("move", story_id_for("s1"), story_id_for("k1"))
+    assert "article m moved" in event.reason
+    assert clusterer.story_of("m") == story_id_for("k1")
+    assert clusterer.stories()[story_id_for("s1")] == ["s1", "s2"]
+
+
+def test_without_rechecks_the_member_stays() -> None:
+    clusterer, results = _ferry_and_strike(recheck_members=0)
+    assert not any(r.events for r in results)
+    assert clusterer.story_of("m") == story_id_for("s1")
+
+
+def test_a_bridge_merges_two_stories_only_at_the_merge_threshold() -> None:
+    config = StoryConfig.from_settings(**{**FIXTURE_SETTINGS, "merge_threshold": 0.9})
+    clusterer = fed(BACKGROUND, config)
+    one = clusterer.add(art("m1", "fire warehouse blaze smoke alarm", "oldbury docks"))
+    two = clusterer.add(art("m2", "fire factory firefighters injured alarm", "kent mills"))
+    clusterer.add(
+        art("m3", "fire warehouse blaze factory firefighters smoke injured", "oldbury docks,kent mills")
+    )
+    assert not clusterer.events
+    assert clusterer.story_of("m1") == one.story_id != clusterer.story_of("m2") == two.story_id

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import numpy as np
 import pytest
 
 from storyline.corpus.changes import DatedQuote, EntitySighting, changes_since, is_after
@@ -14,8 +15,10 @@ from storyline.corpus.timeline import (
     build_timeline,
     entry_date,
     entry_id,
+    greedy_dates,
     period,
 )
+from storyline.corpus.timeline_dates import COUNTS, FEATURES, DateModel, date_features, fit_date_model
 from storyline.model import Event, Quote, SourceSpan, Timex
 
 _DATES = {
@@ -215,3 +218,76 @@ def test_large_stories_keep_off_topic_sentences_out_of_summaries() -> None:
     assert on_topic and all("football" not in e.text for e in on_topic)
     unfiltered = TimelineSettings.load().replace(relevance_quantile=0.0, topic_terms=0)
     assert any("football" in e.text for e in build_timeline(articles, per_date=3, settings=unfiltered))
+
+
+# --- the date ranker --------------------------------------------------------------------------
+
+
+def test_date_features_count_mentions_by_kind_and_normalise_each_column() -> None:
+    d = dt.date
+    # sentences: 0, 1 in article 0 (published on the 3rd); 2 in article 1 (the 4th); 3 in article 2 (the 20th)
+    mentions = {"2021-03-03": [0, 2, 3], "2021-03-04": [1]}
+    features = date_features(
+        ["2021-03-03", "2021-03-04"],
+        mentions,
+        sentence_article=[0, 0, 1, 2],
+        sentence_index=[0, 7, 1, 9],
+        published=[d(2021, 3, 3), d(2021, 3, 4), d(2021, 3, 20)],
+        lead={"2021-03-03": 2},
+        lead_size=5,
+    )
+    column = {name: features[:, i] for i, name in enumerate(COUNTS)}
+    # raw counts of 2021-03-03: 3 sentences, 3 articles, 2 later, 1 more than a week later, 0 earlier,
+    # 2 with it in their lead, 1 published on it, 1 the day after, 2 lead sentences
+    raw_first = {"mention_sentences": 3, "mention_articles": 3, "later_articles": 2, "published": 1}
+    raw_second = {"mention_sentences": 1, "mention_articles": 1, "later_articles": 0, "published": 1}
+    for name in raw_first:
+        norm = np.hypot(raw_first[name], raw_second[name])
+        assert column[name] == pytest.approx([raw_first[name] / norm, raw_second[name] / norm])
+    assert column["retro_articles"].tolist() == [1.0, 0.0]
+    assert column["earlier_articles"].tolist() == [0.0, 1.0]  # the 4th, named by the article of the 3rd
+    assert column["lead_articles"].tolist() == [1.0, 0.0]  # only sentences 0 and 2 are leads
+    assert column["lead_sentences"].tolist() == [1.0, 0.0]
+    assert column["neighbour_articles"] == pytest.approx([1 / np.hypot(1, 3), 3 / np.hypot(1, 3)])
+    assert np.linalg.norm(features, axis=0) == pytest.approx(np.ones(len(FEATURES)))
+
+
+def test_date_model_round_trips_through_toml_and_rejects_other_features() -> None:
+    n = len(FEATURES)
+    model = DateModel(FEATURES, (0.5,) * n, (2.0,) * n, tuple(float(i) for i in range(n)), -1.25)
+    again = DateModel.from_toml(model.to_toml("a comment\nanother"))
+    assert again == model
+    rows = np.arange(2 * n, dtype=float).reshape(2, n) / 10
+    assert again.score(rows) == pytest.approx(model.score(rows))
+    with pytest.raises(ValueError):
+        DateModel.from_toml(model.to_toml().replace('"mention_sentences"', '"something_else"'))
+
+
+def test_fitted_model_scores_dates_like_its_labels() -> None:
+    rng = np.random.default_rng(0)
+    matrix = rng.random((200, len(FEATURES)))
+    labels = (matrix[:, 2] > 0.6).astype(int)  # later_articles decides
+    model = fit_date_model(matrix, labels)
+    assert int(np.argmax(np.abs(model.coef))) == 2 and model.coef[2] > 0
+    scores = model.score(matrix)
+    assert scores[labels == 1].min() > scores[labels == 0].mean()
+
+
+def test_the_shipped_model_ranks_a_date_the_story_keeps_recalling_first() -> None:
+    assert DateModel.load().features == FEATURES
+    recalled = "Ministers of Norland and Sudria met in Vell on March 3, 2021 for talks about the dam."
+    once = "On March 4, 2021 a small boat of farmers crossed the river dam lake near Vell at dawn."
+    articles = [
+        _article("r1", "2021-03-04", [recalled, once]),
+        _article("r2", "2021-03-09", [recalled]),
+        _article("r3", "2021-03-20", [recalled]),
+    ]
+    entries = build_timeline(articles, max_dates=1, per_date=1)
+    assert [e.date for e in entries] == ["2021-03-03"]
+
+
+def test_greedy_dates_spread_over_the_story_with_the_neighbour_penalty() -> None:
+    ranked = [("2021-03-03", 1.0), ("2021-03-04", 0.9), ("2021-03-10", 0.8)]
+    assert greedy_dates(ranked, 2, 0.3) == ["2021-03-03", "2021-03-10"]
+    assert greedy_dates(ranked, 2, 0.0) == ["2021-03-03", "2021-03-04"]
+    assert greedy_dates(ranked, 5, 0.3) == ["2021-03-03", "2021-03-10", "2021-03-04"]

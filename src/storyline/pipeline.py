@@ -63,8 +63,10 @@ def ingest(
     corpus = CorpusUpdater(store)
     stored = 0
     with _runner(options) as run:
-        for prepared, analyzed in run(batches):
-            _save_batch(store, prepared, analyzed)
+        for all_prepared, all_analyzed in run(batches):
+            prepared, analyzed = _drop_failed(all_prepared, all_analyzed, report, on_error)
+            if prepared:
+                _save_batch(store, prepared, analyzed)
             report.added += len(prepared)
             stored += len(prepared)
             if on_progress:
@@ -141,6 +143,27 @@ def _prepare_batch(raws: list[RawDocument], store: Store) -> list[Prepared]:
         p.raw.extra.setdefault("_line_keys", sorted(article_keys))
         prepared.append(p)
     return prepared
+
+
+def _drop_failed(
+    batch: list[Prepared],
+    analyzed: list[Analyzed],
+    report: IngestReport,
+    on_error: Callable[[IngestError], None] | None,
+) -> tuple[list[Prepared], list[Analyzed]]:
+    """The articles whose analysis succeeded; each failed one is reported by name and skipped."""
+    kept: tuple[list[Prepared], list[Analyzed]] = ([], [])
+    for p, a in zip(batch, analyzed, strict=True):
+        if a.analysis is not None:
+            kept[0].append(p)
+            kept[1].append(a)
+            continue
+        where = f"{p.raw.source}@{p.raw.locator}" if p.raw.locator else p.raw.source
+        error = IngestError(where, f"analysis failed ({a.error}); the article was not stored")
+        report.rejected.append(error)
+        if on_error:
+            on_error(error)
+    return kept
 
 
 def _save_batch(store: Store, batch: list[Prepared], analyzed: list[Analyzed]) -> None:

@@ -56,8 +56,9 @@ class Analyzed:
     """The per-article stages' result for one prepared article."""
 
     article_id: str
-    analysis: Analysis
+    analysis: Analysis | None  # None when an extractor failed on this article (see ``error``)
     model: str
+    error: str | None = None
 
 
 def prepare(raw: RawDocument, outlet_boilerplate: Iterable[str] = ()) -> Prepared:
@@ -74,7 +75,15 @@ def analyze(batch: Sequence[Prepared], nlp: Language | None = None, batch_size: 
     # memory zones): without this, a long ingest grows by every new word it ever sees.
     with nlp.memory_zone():
         docs = nlp.pipe((p.cleaned.text for p in batch), batch_size=batch_size)
-        return [Analyzed(p.article_id, analyze_doc(p, doc), name) for p, doc in zip(batch, docs, strict=True)]
+        return [_analyze_one(p, doc, name) for p, doc in zip(batch, docs, strict=True)]
+
+
+def _analyze_one(prepared: Prepared, doc: Doc, model: str) -> Analyzed:
+    """One article's analysis; an extractor's failure is its error, not the batch's end."""
+    try:
+        return Analyzed(prepared.article_id, analyze_doc(prepared, doc), model)
+    except Exception as error:
+        return Analyzed(prepared.article_id, None, model, f"{type(error).__name__}: {error}")
 
 
 def analyze_doc(prepared: Prepared, doc: Doc) -> Analysis:

@@ -11,10 +11,13 @@ but never below ``1 - time_weight``: a story may sleep for years and wake up aga
 ``join_threshold``, found through an inverted index from top terms and entities to stories (so an
 article is compared with a few dozen stories, not all). Otherwise it founds a story whose id is
 ``s_`` + a hash of its first article id. Ids never change: when an article bridges two stories
-that are themselves similar enough, the younger is merged into the older and its id redirects;
-when a story bisected at a size doubling falls apart, the far part becomes a new story. Both
-are recorded as :class:`StoryEvent`. :func:`batch_cluster` agglomerates a whole set with the same
-similarity and threshold (centroid linkage).
+that are themselves similar enough (``merge_threshold``), the younger is merged into the older and
+its id redirects; when a story bisected at a size doubling falls apart, the far part becomes a new
+story; when an article joins a story, the story's few most recent members may move to another
+candidate story they now match better; a story still made of one article when it is old enough is
+absorbed by its most similar grown story (``orphan_threshold``: delayed commitment). All are recorded
+as :class:`StoryEvent`. :func:`batch_cluster` agglomerates a whole set with the same similarity and
+threshold (centroid linkage), then attaches the single articles left at ``orphan_threshold``.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from storyline.corpus.story_features import (
     sublinear,
     top_keys,
 )
+from storyline.corpus.story_store import StoredFeatures
 from storyline.model import Record
 
 __all__ = [
@@ -52,10 +56,12 @@ __all__ = [
 
 @dataclass(slots=True)
 class StoryEvent(Record):
-    """A change of story membership that is not a plain join: ``merge`` or ``split``.
+    """A change of story membership that is not a plain join: ``merge``, ``split`` or ``move``.
 
-    merge: ``other`` was merged into ``story_id`` (the older story survives; ``other`` redirects).
+    merge: ``other`` was merged into ``story_id`` (``other`` redirects; the older story survives a
+    bridge, the grown story survives absorbing a single-article story).
     split: ``other`` is a new story made of articles that left ``story_id``.
+    move: one article (named in ``reason``) left ``story_id`` for the existing story ``other``.
     """
 
     kind: str
@@ -98,6 +104,12 @@ class StoryConfig:
     specific_penalty: float = 0.0
     title_weight: float = 0.0
     size_damping: float = 0.0
+    orphan_threshold: float = 0.0
+    orphan_min_size: int = 2
+    orphan_min_age: int = 0
+    merge_threshold: float = 0.0
+    recheck_members: int = 0
+    recheck_margin: float = 0.0
 
     @classmethod
     def from_settings(cls, **overrides: Any) -> StoryConfig:
@@ -253,6 +265,24 @@ class Profile:
         self.specific = _pruned(self.specific, df.idf_entity, config.profile_entities)
         self._norms = None
 
+    def without(self, other: Profile, df: DocumentFrequencies) -> Profile:
+        """A copy with another profile's weights taken out (keys pruned since stay pruned; weights >= 0)."""
+        rest = self.copy()
+        for mine, theirs in (
+            (rest.terms, other.terms),
+            (rest.entities, other.entities),
+            (rest.specific, other.specific),
+        ):
+            for key, w in theirs.items():
+                if key in mine:
+                    left = mine[key] - w
+                    if left > 1e-9:
+                        mine[key] = left
+                    else:
+                        del mine[key]
+        rest.size = max(1, self.size - other.size)
+        return rest
+
     def copy(self) -> Profile:
         return Profile(
             dict(self.terms),
@@ -404,17 +434,19 @@ class _Story:
 class StoryClusterer:
     """Online story clustering: ``add`` one article at a time; story ids never change."""
 
-    def __init__(self, config: StoryConfig | None = None) -> None:
+    def __init__(self, config: StoryConfig | None = None, features: StoredFeatures | None = None) -> None:
         self.config = config or StoryConfig.from_settings()
         self.df = DocumentFrequencies()
         self._stories: dict[str, _Story] = {}
         self._redirects: dict[str, str] = {}
         self._article_story: dict[str, str] = {}
-        self._articles: dict[str, ArticleFeatures] = {}
+        # Kept features of every added article: in memory, or rows of the store (``features``).
+        self._articles: dict[str, ArticleFeatures] | StoredFeatures = features if features is not None else {}
         self._arrival: dict[str, int] = {}
         self._postings: dict[str, dict[str, None]] = {}
         self.events: list[StoryEvent] = []
         self._clock = 0
+        self._founded: dict[int, list[str]] = {}  # arrival clock -> stories founded then (orphan re-checks)
 
     # --- queries -------------------------------------------------------------------------------
 
@@ -472,19 +504,98 @@ class StoryClusterer:
             story = _Story(sid, features.article_id, self._clock, article)
             story.next_split_check = self.config.split_min_size
             self._stories[sid] = story
+            self._founded.setdefault(self._clock, []).append(sid)
             created = True
         self._article_story[features.article_id] = story.id
         self._post(story, keys)
+        if not created:
+            events += self._recheck_members(story, scored, at_seq)
         for score, other_id in scored[1:]:
             if score < self.config.join_threshold:
                 break
             events += self._maybe_merge(self.resolve(story.id), other_id, at_seq, features.article_id)
+        events += self._recheck_orphans(at_seq)
         story = self._stories[self.resolve(story.id)]
         if len(story.members) >= story.next_split_check:
             story.next_split_check = max(self.config.split_min_size, 2 * len(story.members))
             events += self._maybe_split(story, at_seq)
         self.events += events
         return Assignment(self.story_of(features.article_id) or story.id, created, events)
+
+    def _recheck_members(
+        self, story: _Story, scored: list[tuple[float, str]], at_seq: int
+    ) -> list[StoryEvent]:
+        """Re-assignment: the story's few most recent earlier members move to another candidate story of
+        the new article when they match it better (by ``recheck_margin``) than the rest of their story."""
+        c = self.config
+        if not c.recheck_members or len(story.members) < 3:
+            return []
+        others = [self._stories[sid] for _, sid in scored if sid != story.id and sid in self._stories]
+        if not others:
+            return []
+        events: list[StoryEvent] = []
+        for aid in story.members[-1 - c.recheck_members : -1]:
+            if aid == story.first_article:
+                continue
+            member = Profile.of_article(self._articles[aid], c.specific_labels)
+            rest = story.profile.without(member, self.df)
+            stay = similarity(member, rest, self.df, c)
+            score, target = max(
+                ((similarity(member, o.profile, self.df, c), o) for o in others), key=lambda p: p[0]
+            )
+            if score < c.join_threshold or score <= stay + c.recheck_margin:
+                continue
+            story.profile = rest
+            story.members.remove(aid)
+            target.profile.add(member, self.df, c)
+            target.members.append(aid)
+            self._article_story[aid] = target.id
+            self._post(target, lookup_keys(self._articles[aid], self.df, c.lookup_terms))
+            reason = f"article {aid} moved: similarity {score:.3f} there, {stay:.3f} to the rest"
+            events.append(StoryEvent("move", story.id, target.id, at_seq, reason))
+        return events
+
+    def _recheck_orphans(self, at_seq: int) -> list[StoryEvent]:
+        """Delayed commitment: a story still made of its founding article alone when it is
+        ``orphan_min_age``, 2x, 4x... arrivals old is merged into the most similar story of at least
+        ``orphan_min_size`` articles among its index candidates, if that reaches ``orphan_threshold``."""
+        c = self.config
+        if not c.orphan_threshold or c.orphan_min_age < 1:
+            return []
+        events: list[StoryEvent] = []
+        age = c.orphan_min_age
+        while age < self._clock:
+            founded_at = self._clock - age
+            for sid in self._founded.get(founded_at, ()):
+                if self._is_alone(sid):
+                    events += self._absorb(self._stories[sid], at_seq)
+            alone = [sid for sid in self._founded.pop(founded_at, ()) if self._is_alone(sid)]
+            if alone:
+                self._founded[founded_at] = alone
+            age *= 2
+        return events
+
+    def _is_alone(self, story_id: str) -> bool:
+        story = self._stories.get(story_id)
+        return story is not None and len(story.members) == 1
+
+    def _absorb(self, orphan: _Story, at_seq: int) -> list[StoryEvent]:
+        """Merge a single-article story into its best candidate story of ``orphan_min_size``+ articles."""
+        c = self.config
+        features = self._articles[orphan.first_article]
+        best: tuple[float, int, str] | None = None
+        for sid in self._candidates(lookup_keys(features, self.df, c.lookup_terms)):
+            story = self._stories[sid]
+            if sid == orphan.id or len(story.members) < c.orphan_min_size:
+                continue
+            option = (similarity(orphan.profile, story.profile, self.df, c), -story.created_seq, sid)
+            if best is None or option > best:
+                best = option
+        if best is None or best[0] < c.orphan_threshold:
+            return []
+        survivor = self._stories[best[2]]
+        reason = f"single-article story absorbed at age {self._clock - orphan.created_seq}; similarity {best[0]:.3f}"
+        return [self._merge_into(survivor, orphan, at_seq, reason)]
 
     def _kept(self, features: ArticleFeatures) -> ArticleFeatures:
         """What is kept of an article for later re-clustering: its top terms and entities, no title."""
@@ -539,9 +650,14 @@ class StoryClusterer:
             return []
         a, b = self._stories[sid], self._stories[other_id]
         score = similarity(a.profile, b.profile, self.df, self.config)
-        if score < self.config.join_threshold:
+        if score < max(self.config.join_threshold, self.config.merge_threshold):
             return []
         survivor, merged = (a, b) if (a.created_seq, a.id) <= (b.created_seq, b.id) else (b, a)
+        reason = f"article {article_id} bridges them; story similarity {score:.3f}"
+        return [self._merge_into(survivor, merged, at_seq, reason)]
+
+    def _merge_into(self, survivor: _Story, merged: _Story, at_seq: int, reason: str) -> StoryEvent:
+        """Move ``merged``'s articles into ``survivor``; ``merged``'s id redirects from now on."""
         survivor.profile.add(merged.profile, self.df, self.config)
         survivor.members += merged.members
         self._unpost(merged)
@@ -552,8 +668,7 @@ class StoryClusterer:
         del self._stories[merged.id]
         self._redirects[merged.id] = survivor.id
         survivor.next_split_check = max(survivor.next_split_check, self.config.split_min_size)
-        reason = f"article {article_id} bridges them; story similarity {score:.3f}"
-        return [StoryEvent("merge", survivor.id, merged.id, at_seq, reason)]
+        return StoryEvent("merge", survivor.id, merged.id, at_seq, reason)
 
     def _maybe_split(self, story: _Story, at_seq: int) -> list[StoryEvent]:
         """Bisect a story's articles; a far part of some size leaves as a new story."""
@@ -605,15 +720,23 @@ class StoryClusterer:
             "stories": [story.to_state() for story in self._stories.values()],
             "redirects": self._redirects,
             "article_story": self._article_story,
-            "articles": [f.to_dict() for f in self._articles.values()],
+            "articles": []
+            if isinstance(self._articles, StoredFeatures)
+            else [f.to_dict() for f in self._articles.values()],
             "arrival": self._arrival,
             "events": [e.to_dict() for e in self.events],
         }
 
     @classmethod
-    def from_state(cls, state: dict[str, Any], config: StoryConfig | None = None) -> StoryClusterer:
-        """Rebuild a clusterer saved by :meth:`to_state` (the inverted index is rebuilt from story keys)."""
-        clusterer = cls(config or StoryConfig(**state["config"]))
+    def from_state(
+        cls, state: dict[str, Any], config: StoryConfig | None = None, features: StoredFeatures | None = None
+    ) -> StoryClusterer:
+        """Rebuild a clusterer saved by :meth:`to_state` (the inverted index is rebuilt from story keys).
+
+        With ``features`` the articles' features are rows of the store; any found in ``state`` (a
+        clusterer saved in memory) are moved there.
+        """
+        clusterer = cls(config or StoryConfig(**state["config"]), features)
         clusterer.df = DocumentFrequencies.from_state(state["df"])
         clusterer._clock = int(state["clock"])
         for item in state["stories"]:
@@ -623,9 +746,13 @@ class StoryClusterer:
                 clusterer._postings.setdefault(key, {})[story.id] = None
         clusterer._redirects = dict(state["redirects"])
         clusterer._article_story = dict(state["article_story"])
-        clusterer._articles = {f["article_id"]: ArticleFeatures.from_dict(f) for f in state["articles"]}
+        for item in state["articles"]:
+            clusterer._articles[item["article_id"]] = ArticleFeatures.from_dict(item)
         clusterer._arrival = dict(state["arrival"])
         clusterer.events = [StoryEvent(**e) for e in state["events"]]
+        for story in clusterer._stories.values():
+            if len(story.members) == 1:
+                clusterer._founded.setdefault(story.created_seq, []).append(story.id)
         return clusterer
 
 
@@ -733,7 +860,39 @@ def _agglomerate(
             neighbours[n][a] = None
         for n in sorted(merged_nbrs):
             push(a, n)
+    _attach_orphans(groups, profiles, neighbours, df, config)
     return [[members[i] for i in sorted(group)] for _, group in sorted(groups.items())]
+
+
+def _attach_orphans(
+    groups: dict[int, list[int]],
+    profiles: list[Profile],
+    neighbours: dict[int, dict[int, None]],
+    df: DocumentFrequencies,
+    config: StoryConfig,
+) -> None:
+    """Attach each single-article group to its most similar group of ``orphan_min_size`` or more articles
+    (among its index neighbours) when that reaches ``orphan_threshold``; scored against the groups as
+    agglomerated, so the order of attachment does not matter."""
+    if not config.orphan_threshold:
+        return
+    min_size = max(2, config.orphan_min_size)  # singletons never receive, so no chains
+    moves: list[tuple[int, int]] = []
+    for i in sorted(groups):
+        if len(groups[i]) != 1:
+            continue
+        options = [
+            (similarity(profiles[i], profiles[j], df, config), -j)
+            for j in neighbours[i]
+            if len(groups[j]) >= min_size
+        ]
+        if options:
+            score, j = max(options)
+            if score >= config.orphan_threshold:
+                moves.append((i, -j))
+    for i, j in moves:
+        groups[j] += groups.pop(i)
+        groups[j].sort()
 
 
 def batch_cluster(features_list: list[ArticleFeatures], config: StoryConfig | None = None) -> dict[str, str]:

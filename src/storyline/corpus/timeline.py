@@ -4,11 +4,12 @@ The method extends news-tls's DATEWISE (Gholipour Ghalandari & Ifrim 2020):
 
 1. Every sentence gets the date of its first usable time expression (a DATE/TIME timex, or an
    event dated from one) at day, month or year precision with a known year. Undated lead
-   sentences of an article stand for its publication date and the day before. Page-render or
+   sentences of an article stand for its publication date and the days before. Page-render or
    crawl stamps are never used: only timexes, events and the publication date the store gives.
-2. Dates are ranked by how the story refers to them: articles mentioning the date, articles
-   published later that still mention it (the story looking back), articles published on it
-   (weights in ``data/timeline.toml``).
+2. Dates are ranked by a supervised ranker (:mod:`storyline.corpus.timeline_dates`) over how the
+   story refers to them: articles mentioning the date, articles published later that still
+   mention it (the story looking back), articles published on it, ... (a logistic regression
+   fitted on Timeline17; weights in ``data/timeline_dates.toml``).
 3. For each date in rank order, the candidate sentences close to the date's shared vocabulary
    are kept (PM-Mean), and up to ``per_date`` sentences are chosen to stay closest to their
    centroid, skipping near-duplicates of sentences chosen for any date and sentences without a
@@ -35,6 +36,7 @@ import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from storyline.corpus.summarize import SentenceSpace, centroid_select, cosine, date_candidates
+from storyline.corpus.timeline_dates import DateModel, date_features
 from storyline.model import Event, Quote, SourceSpan, TimelineEntry, Timex, precision_of
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]+")
@@ -63,7 +65,6 @@ class TimelineSettings:
     every_date: bool
     publication_days: int
     precisions: tuple[str, ...]
-    weights: dict[str, float]
     coarse_penalty: float
     neighbour_penalty: float
     per_date: int
@@ -75,6 +76,7 @@ class TimelineSettings:
     relevance_min_articles: int
     merge_similarity: float
     background_days: int
+    date_model: DateModel | None = None  # None: the shipped model (data/timeline_dates.toml)
 
     @classmethod
     def load(cls) -> TimelineSettings:
@@ -90,23 +92,11 @@ class TimelineSettings:
 def _default_settings() -> TimelineSettings:
     raw = tomllib.loads(resources.files("storyline.data").joinpath("timeline.toml").read_text("utf-8"))
     c, d, s, m, k = raw["candidates"], raw["dates"], raw["summary"], raw["merge"], raw["kind"]
-    weights = {
-        name: float(d[name])
-        for name in (
-            "mention_articles",
-            "mention_sentences",
-            "later_articles",
-            "published",
-            "published_next",
-            "retro_articles",
-        )
-    }
     return TimelineSettings(
         lead_sentences=int(c["lead_sentences"]),
         every_date=bool(c["every_date"]),
         publication_days=int(c["publication_days"]),
         precisions=tuple(c["precisions"]),
-        weights=weights,
         coarse_penalty=float(d["coarse_penalty"]),
         neighbour_penalty=float(d["neighbour_penalty"]),
         per_date=int(s["per_date"]),
@@ -255,47 +245,46 @@ def _summary_material(text: str, topic: frozenset[str], settings: TimelineSettin
     return not topic or any(w.lower() in topic for w in _WORD.findall(text))
 
 
-def _next_day(value: str) -> str:
-    if precision_of(value) != "day":
-        return ""
-    return (dt.date.fromisoformat(value) + dt.timedelta(days=1)).isoformat()
+def date_table(story: _Story, settings: TimelineSettings) -> tuple[list[str], np.ndarray]:
+    """Every candidate date of the story (sorted) with its ranker features (one row each)."""
+    dates = sorted(set(story.mention) | set(story.published))
+    lead = {d: len(rows) for d, rows in story.published.items()}
+    published = [_day(a.published) for a in story.articles]
+    owner = [s.article for s in story.sentences]
+    position = [s.index for s in story.sentences]
+    return dates, date_features(
+        dates, story.mention, owner, position, published, lead, settings.lead_sentences
+    )
 
 
 def rank_dates(story: _Story, settings: TimelineSettings) -> list[tuple[str, float]]:
-    """Dates with their scores, best first (ties: the date with more mentions, then earlier)."""
-    mention_articles: Counter[str] = Counter()
-    later_articles: Counter[str] = Counter()
-    retro_articles: Counter[str] = Counter()
-    for date, idx in story.mention.items():
-        arts = {story.sentences[i].article for i in idx}
-        mention_articles[date] = len(arts)
-        last = period(date)[1]
-        later_articles[date] = sum(
-            1 for a in arts if (p := _day(story.articles[a].published)) is not None and p > last
-        )
-        retro_articles[date] = sum(
-            1
-            for a in arts
-            if (p := _day(story.articles[a].published)) is not None and p > last + dt.timedelta(days=7)
-        )
-    published_on: Counter[str] = Counter(
-        d.isoformat() for a in story.articles if (d := _day(a.published)) is not None
-    )
-    w = settings.weights
-    scores: dict[str, float] = {}
-    for date in set(story.mention) | set(story.published):
-        score = (
-            w["mention_articles"] * mention_articles[date]
-            + w["mention_sentences"] * len(story.mention.get(date, ()))
-            + w["later_articles"] * later_articles[date]
-            + w["published"] * published_on[date]
-            + w["published_next"] * published_on[_next_day(date)]
-            + w["retro_articles"] * retro_articles[date]
-        )
-        if precision_of(date) != "day":
-            score /= settings.coarse_penalty
-        scores[date] = score
+    """Dates with their ranker scores, best first (ties: more mentions, then earlier).
+
+    Month and year dates have their score divided by ``coarse_penalty``.
+    """
+    dates, features = date_table(story, settings)
+    model = settings.date_model or DateModel.load()
+    scores = {
+        date: float(score) / (1.0 if precision_of(date) == "day" else settings.coarse_penalty)
+        for date, score in zip(dates, model.score(features), strict=True)
+    }
     return sorted(scores.items(), key=lambda x: (-x[1], -len(story.mention.get(x[0], ())), x[0]))
+
+
+def story_dates(
+    articles: Sequence[TimelineArticle],
+    window: tuple[dt.date, dt.date] | None = None,
+    settings: TimelineSettings | None = None,
+) -> tuple[list[str], np.ndarray]:
+    """The candidate dates of a story (within ``window``) and their ranker features, to fit a model."""
+    settings = settings or TimelineSettings.load()
+    dates, features = date_table(_prepare(articles, settings), settings)
+    keep = [i for i, d in enumerate(dates) if _within(d, window)]
+    return [dates[i] for i in keep], features[keep]
+
+
+def _within(date: str, window: tuple[dt.date, dt.date] | None) -> bool:
+    return not window or (window[0] <= period(date)[0] and period(date)[1] <= window[1])
 
 
 def build_timeline(
@@ -315,11 +304,7 @@ def build_timeline(
     story = _prepare(articles, settings)
     chosen_rows: list[int] = []
     entries: list[TimelineEntry] = []
-    ranked = [
-        (date, score)
-        for date, score in rank_dates(story, settings)
-        if not window or (window[0] <= period(date)[0] and period(date)[1] <= window[1])
-    ]
+    ranked = [(date, score) for date, score in rank_dates(story, settings) if _within(date, window)]
     chosen_days: set[dt.date] = set()
     while ranked and (max_dates is None or len(chosen_days) < max_dates):
         best = _next_date(ranked, chosen_days, settings.neighbour_penalty)
@@ -332,6 +317,19 @@ def build_timeline(
         entries += _entries(story, date, picked, pool, settings)
     entries.sort(key=lambda e: (period(e.date)[0], period(e.date)[1], -len(e.spans)))
     return entries
+
+
+def greedy_dates(ranked: Sequence[tuple[str, float]], k: int, penalty: float) -> list[str]:
+    """The first ``k`` dates that :func:`build_timeline` takes from ``ranked`` (best first) when
+    every date gets a summary: dates next to a chosen day lose ``penalty`` of their score."""
+    pool = list(ranked)
+    chosen: set[dt.date] = set()
+    out: list[str] = []
+    while pool and len(out) < k:
+        date = pool.pop(_next_date(pool, chosen, penalty))[0]
+        chosen.add(period(date)[0])
+        out.append(date)
+    return out
 
 
 def _next_date(ranked: list[tuple[str, float]], chosen: set[dt.date], penalty: float) -> int:

@@ -24,6 +24,7 @@ from storyline.corpus.reuse import ReuseIndex
 from storyline.corpus.state import dump_state, load_state
 from storyline.corpus.stories import StoryClusterer
 from storyline.corpus.story_features import ArticleFeatures, normalize_entity
+from storyline.corpus.story_store import StoredFeatures
 from storyline.model import LocalEntity, Mention
 from storyline.store import Store
 from storyline.store import schema as t
@@ -125,7 +126,7 @@ def _load_stages(store: Store, conn: Connection, generation: int) -> _Stages:
     return _Stages(
         entities=EntityStage.load(store, conn),
         reuse=_load_reuse(store, conn),
-        stories=_load(store, conn, "stories", StoryClusterer),
+        stories=_load_stories(store, conn),
         generation=generation,
     )
 
@@ -162,6 +163,7 @@ def _process_chunk(
     reuse_rows: list[dict[str, Any]] = []
     stages.reuse.sketches.conn = conn  # type: ignore[attr-defined]
     stages.entities.conn = conn
+    stages.stories._articles.conn = conn  # type: ignore[union-attr]
     local = load_local_entities(conn, [a["id"] for a in pending])
     entity_ids: list[tuple[str, int, str]] = []
     for article in pending:
@@ -247,9 +249,13 @@ def _load_reuse(store: Store, conn: Connection) -> ReuseIndex:
     return ReuseIndex.from_state(load_state(blob), text_lookup=text_of, keep_texts=False, conn=conn)
 
 
-def _load(store: Store, conn: Connection, name: str, cls: Any) -> Any:
-    blob = store.load_state(name, conn)
-    return cls.from_state(load_state(blob)) if blob else cls()
+def _load_stories(store: Store, conn: Connection) -> StoryClusterer:
+    """The story clusterer; its articles' features are rows of the store."""
+    features = StoredFeatures(conn)
+    blob = store.load_state("stories", conn)
+    if blob is None:
+        return StoryClusterer(features=features)
+    return StoryClusterer.from_state(load_state(blob), features=features)
 
 
 def _write_memberships(conn: Connection, clusterer: StoryClusterer, touched: set[str]) -> None:

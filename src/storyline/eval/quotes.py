@@ -22,10 +22,11 @@ into several fragments at sentence ends). Measures (defined in ``docs/quotes.md`
 from __future__ import annotations
 
 import argparse
+import hashlib
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -340,17 +341,39 @@ def gold_attributions(document: GoldDocument) -> list[Attribution]:
     ]
 
 
-def evaluate(root: Path, split: str, limit: int | None = None) -> dict[str, Any]:
-    """Run the extractor over one PolNeAR split and return the figures."""
-    from storyline.extract.entities import find_entities
-    from storyline.extract.quotes import extract_quotes
-    from storyline.nlp import load_nlp
+def parsed_documents(
+    documents: list[GoldDocument], cache: Path | None = None, name: str = "polnear"
+) -> Iterator[Any]:
+    """spaCy parses of ``documents``; with ``cache``, read from (or written to) a DocBin there."""
+    from spacy.tokens import DocBin
+
+    from storyline.nlp import load_nlp, model_name
 
     nlp = load_nlp()
+    if cache is None:
+        yield from nlp.pipe(d.text for d in documents)
+        return
+    key = hashlib.sha1("\0".join(d.text for d in documents).encode()).hexdigest()[:16]
+    path = cache / f"{name}-{model_name(nlp)}-{key}.spacy"
+    if path.exists():
+        yield from DocBin().from_disk(path).get_docs(nlp.vocab)
+        return
+    docs = list(nlp.pipe(d.text for d in documents))
+    cache.mkdir(parents=True, exist_ok=True)
+    DocBin(store_user_data=False, docs=docs).to_disk(path)
+    yield from docs
+
+
+def evaluate(root: Path, split: str, limit: int | None = None, cache: Path | None = None) -> dict[str, Any]:
+    """Run the extractor over one PolNeAR split and return the figures (parses cached in ``cache``)."""
+    from storyline.extract.entities import find_entities
+    from storyline.extract.quotes import extract_quotes
+
     documents = list(read_split(root, split))[:limit]
     counts: Counter[str] = Counter()
     started = time.perf_counter()
-    for document, doc in zip(documents, nlp.pipe(d.text for d in documents), strict=True):
+    parses = parsed_documents(documents, cache, f"polnear-{split}")
+    for document, doc in zip(documents, parses, strict=True):
         counts["documents"] += 1
         gold = gold_attributions(document)
         try:
@@ -374,13 +397,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", default="dev", choices=["train", "dev", "test", "annotator-training"])
     parser.add_argument("--limit", type=int, default=None, help="score only the first N documents")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--cache", type=Path, default=None, help="folder caching the spaCy parses")
     args = parser.parse_args(argv)
     try:
         root = dataset_path("polnear", args.data)
     except DatasetNotFoundError as error:
         print(error)
         return 2
-    result = evaluate(root, args.split, args.limit)
+    result = evaluate(root, args.split, args.limit, args.cache)
     print_report(result, args.json, title=f"PolNeAR {args.split}: attribution extraction")
     return 0
 

@@ -33,7 +33,16 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from storyline.corpus.timeline import TimelineArticle, TimelineSettings, build_timeline
+import numpy as np
+
+from storyline.corpus.timeline import (
+    TimelineArticle,
+    TimelineSettings,
+    build_timeline,
+    greedy_dates,
+    story_dates,
+)
+from storyline.corpus.timeline_dates import COUNTS, MODEL_FILE, DateModel, fit_date_model
 from storyline.eval.common import DatasetNotFoundError, dataset_path, print_report
 from storyline.eval.tilse_metrics import TimelineRouge, average_scores, date_prf, f_score
 from storyline.model import Timex
@@ -248,14 +257,19 @@ def evaluate_t17(
     settings: TimelineSettings,
     log: Callable[[str], None] = lambda _: None,
     spare: int = 0,
+    models: dict[str, DateModel] | None = None,
 ) -> dict[str, Any]:
-    """AR-1, AR-2 (many-to-one alignment) and date F1 per timeline and averaged (news-tls)."""
+    """AR-1, AR-2 (many-to-one alignment) and date F1 per timeline and averaged (news-tls).
+
+    ``models``: the date model of each topic (e.g. fitted without it); default ``settings``'s.
+    """
     metric = TimelineRouge()
     per_timeline: dict[str, Any] = {}
     r1, r2, dates = [], [], []
     for topic in topics:
+        topic_settings = settings.replace(date_model=models[topic.name]) if models else settings
         for name, gold in topic.timelines.items():
-            pred = predict_t17(topic, gold, settings, spare)
+            pred = predict_t17(topic, gold, topic_settings, spare)
             scores = metric.evaluate(METRIC, pred, [gold])
             d = date_prf(pred, gold)
             r1.append(scores["rouge_1"])
@@ -288,6 +302,120 @@ def evaluate_t17(
     }
 
 
+# --- the supervised date ranker: features, leave-one-topic-out fitting -------------------------
+
+C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0)
+"""Inverse regularisation strengths tried for the date model (chosen by leave-one-topic-out)."""
+
+
+@dataclass
+class DateTable:
+    """The candidate dates of one gold timeline's story, their features and gold labels."""
+
+    group: str  # the topic (folders of one topic share a group, also with --collections folder)
+    timeline: str
+    dates: list[str]
+    features: np.ndarray
+    labels: np.ndarray  # 1 for a gold date
+    k: int  # gold dates
+    targets: np.ndarray  # what the model is fitted to (the labels, or soft targets)
+
+
+def date_tables(
+    topics: Sequence[T17Topic], settings: TimelineSettings, targets: str = "exact"
+) -> list[DateTable]:
+    """One table per gold timeline: the dates within its span, as the evaluation builds it.
+
+    ``targets="exact"``: fit to the labels; ``"near"``: to the weight the alignment metric gives
+    a date, ``1 / (days to the nearest gold date + 1)``.
+    """
+    day_settings = settings.replace(precisions=("day",))
+    out = []
+    for topic in topics:
+        for name, gold in topic.timelines.items():
+            start, end = min(gold), max(gold)
+            inside = [a.article for a in topic.articles if start <= a.dct <= end]
+            dates, features = story_dates(inside, (start, end), day_settings)
+            days = [dt.date.fromisoformat(d) for d in dates]
+            labels = np.array([d in gold for d in days], dtype=int)
+            near = np.array([1 / (min(abs((d - g).days) for g in gold) + 1) for d in days])
+            soft = near if targets == "near" else labels.astype(float)
+            out.append(DateTable(topic.name.split("_")[0], name, dates, features, labels, len(gold), soft))
+    return out
+
+
+def fit_tables(tables: Sequence[DateTable], c: float) -> DateModel:
+    """The date model fitted on the pooled rows of ``tables``."""
+    return fit_date_model(
+        np.vstack([t.features for t in tables]), np.concatenate([t.targets for t in tables]), c
+    )
+
+
+def date_f1(tables: Sequence[DateTable], models: dict[str, DateModel], penalty: float) -> float:
+    """news-tls's date F1 (F of mean P and mean R) of the dates the builder would pick."""
+    precision, recall = [], []
+    for t in tables:
+        scores = models[t.group].score(t.features)
+        ranked = sorted(zip(t.dates, scores, strict=True), key=lambda x: (-x[1], x[0]))
+        picked = greedy_dates(ranked, t.k, penalty)
+        hits = sum(int(t.labels[t.dates.index(d)]) for d in picked)
+        precision.append(hits / len(picked) if picked else 0.0)
+        recall.append(hits / t.k)
+    return f_score(float(np.mean(precision)), float(np.mean(recall)))
+
+
+def loto_models(tables: Sequence[DateTable], c: float) -> dict[str, DateModel]:
+    """For each topic, the model fitted on the other topics' timelines."""
+    groups = sorted({t.group for t in tables})
+    return {g: fit_tables([t for t in tables if t.group != g], c) for g in groups}
+
+
+def choose_c(tables: Sequence[DateTable], penalty: float) -> tuple[float, dict[float, float]]:
+    """The C of :data:`C_GRID` with the best leave-one-topic-out date F1 on ``tables``."""
+    figures = {c: date_f1(tables, loto_models(tables, c), penalty) for c in C_GRID}
+    return max(C_GRID, key=lambda c: (figures[c], -c)), figures
+
+
+def cross_validated_models(
+    tables: Sequence[DateTable], penalty: float, log: Callable[[str], None]
+) -> dict[str, DateModel]:
+    """For each topic, a model fitted on the other topics only, its C chosen on them too (nested)."""
+    out = {}
+    for group in sorted({t.group for t in tables}):
+        train = [t for t in tables if t.group != group]
+        c, _ = choose_c(train, penalty)
+        out[group] = fit_tables(train, c)
+        log(f"  date model without {group}: C = {c}")
+    return out
+
+
+def production_model(
+    tables: Sequence[DateTable], penalty: float
+) -> tuple[DateModel, float, dict[float, float]]:
+    """The model fitted on every timeline, C chosen leave-one-topic-out (what ships)."""
+    c, figures = choose_c(tables, penalty)
+    return fit_tables(tables, c), c, figures
+
+
+def write_date_model(model: DateModel, c: float, tables: Sequence[DateTable], path: Path) -> None:
+    header = (
+        "Date ranker of storyline.corpus.timeline (storyline.corpus.timeline_dates): logistic regression,\n"
+        f"label = the date is in a gold timeline; fitted on {len(tables)} Timeline17 timelines "
+        f"({sum(len(t.dates) for t in tables)} candidate dates),\n"
+        f"C = {c} chosen by leave-one-topic-out date F1 from {list(C_GRID)}.\n"
+        "Numbers only. Rebuild: storyline eval timeline --fit-date-model"
+    )
+    path.write_text(model.to_toml(header), encoding="utf-8")
+
+
+def _with_group(models: dict[str, DateModel], topics: Sequence[T17Topic]) -> dict[str, DateModel]:
+    return {t.name: models[t.name.split("_")[0]] for t in topics}
+
+
+def _figures(r: dict[str, Any]) -> dict[str, float]:
+    return {"ar1_f": r["ar1"]["f_score"], "ar2_f": r["ar2"]["f_score"], "date_f1": r["date"]["f_score"]}
+
+
 def run_t17(data: Path, args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
     topics = load_t17(data, args.topics, args.collections)
     tagger, tagger_name = default_tagger()
@@ -297,47 +425,67 @@ def run_t17(data: Path, args: argparse.Namespace, log: Callable[[str], None]) ->
     )
     tag_articles([a for t in topics for a in t.articles], tagger, cache, log)
     settings = TimelineSettings.load()
-    result = evaluate_t17(topics, settings, log)
+    tables = date_tables(topics, settings, args.date_targets)
+    model, c, c_figures = production_model(tables, settings.neighbour_penalty)
+    if args.fit_date_model:
+        path = Path(args.date_model_out) if args.date_model_out else _shipped_model_path()
+        write_date_model(model, c, tables, path)
+        log(f"date model (C = {c}) written to {path}")
+        return {
+            "date_model": str(path),
+            "c": c,
+            "loto_date_f1_by_c": c_figures,
+            "coef": dict(zip(COUNTS, model.coef, strict=True)),
+        }
+    log("cross-validated date models (leave one topic out, C chosen on the other topics):")
+    models = _with_group(cross_validated_models(tables, settings.neighbour_penalty, log), topics)
+    result = evaluate_t17(topics, settings, log, models=models)
+    result["date_ranker"] = (
+        "logistic regression, leave-one-topic-out (each topic ranked by a model fitted on the others)"
+    )
+    result["in_sample"] = _figures(evaluate_t17(topics, settings.replace(date_model=model)))
+    result["in_sample"]["note"] = f"model fitted on every timeline (C = {c}), as shipped; not held out"
     result["tagger"] = tagger_name
     result["collections"] = args.collections
     result["metric"] = (
         f"tilse {METRIC}, ROUGE-1.5.5 counts (-n 2 -m -s), re-implemented in storyline.eval.tilse_metrics"
     )
     if args.grid:
-        result["grid"] = grid_t17(topics, settings, log)
+        result["grid"] = grid_t17(topics, settings, models, log)
     return result
 
 
+def _shipped_model_path() -> Path:
+    return Path(str(resources.files("storyline.data").joinpath(MODEL_FILE)))
+
+
+def mention_count_model() -> DateModel:
+    """news-tls's MentionCount ranker as a date model: sentences dated to the date, nothing else."""
+    n = len(COUNTS)
+    coef = tuple(1.0 if name == "mention_sentences" else 0.0 for name in COUNTS)
+    return DateModel(COUNTS, (0.0,) * n, (1.0,) * n, coef, 0.0)
+
+
 def grid_t17(
-    topics: Sequence[T17Topic], base: TimelineSettings, log: Callable[[str], None]
+    topics: Sequence[T17Topic],
+    base: TimelineSettings,
+    models: dict[str, DateModel],
+    log: Callable[[str], None],
 ) -> list[dict[str, Any]]:
-    """Sensitivity of the figures to one knob at a time (the others at their defaults)."""
-    w = base.weights
-    variants: list[tuple[str, TimelineSettings]] = [
-        ("defaults", base),
-        (
-            "news-tls-like: mention counts only",
-            base.replace(weights={k: 0.0 for k in w} | {"mention_articles": 1.0}),
-        ),
-        ("later_articles=0", base.replace(weights=w | {"later_articles": 0.0})),
-        ("retro_articles=0", base.replace(weights=w | {"retro_articles": 0.0})),
-        ("published=0", base.replace(weights=w | {"published": 0.0})),
-        ("neighbour_penalty=0", base.replace(neighbour_penalty=0.0)),
-        ("relevance_quantile=0", base.replace(relevance_quantile=0.0)),
-        ("max_similarity=0.9999", base.replace(max_similarity=0.9999)),
-        ("topic_terms=0", base.replace(topic_terms=0)),
+    """Sensitivity of the cross-validated figures to one knob at a time (the others at their defaults)."""
+    mention_only = {t.name: mention_count_model() for t in topics}
+    variants: list[tuple[str, TimelineSettings, dict[str, DateModel]]] = [
+        ("defaults", base, models),
+        ("date ranker = mention counts only (news-tls MentionCount)", base, mention_only),
+        ("neighbour_penalty=0", base.replace(neighbour_penalty=0.0), models),
+        ("relevance_quantile=0", base.replace(relevance_quantile=0.0), models),
+        ("max_similarity=0.9999", base.replace(max_similarity=0.9999), models),
+        ("topic_terms=0", base.replace(topic_terms=0), models),
     ]
     rows = []
-    for label, settings in variants:
-        r = evaluate_t17(topics, settings)
-        rows.append(
-            {
-                "settings": label,
-                "ar1_f": r["ar1"]["f_score"],
-                "ar2_f": r["ar2"]["f_score"],
-                "date_f1": r["date"]["f_score"],
-            }
-        )
+    for label, settings, variant_models in variants:
+        r = evaluate_t17(topics, settings, models=variant_models)
+        rows.append({"settings": label, **_figures(r)})
         log(
             f"  grid {label}: AR-1 F {rows[-1]['ar1_f']:.4f} AR-2 F {rows[-1]['ar2_f']:.4f} date F1 {rows[-1]['date_f1']:.4f}"
         )
@@ -653,10 +801,24 @@ def main(argv: list[str] | None = None) -> int:
         help="Timeline17 article collections: pooled per topic (news-tls) or per outlet folder",
     )
     parser.add_argument("--grid", action="store_true", help="also print the Timeline17 sensitivity grid")
+    parser.add_argument(
+        "--fit-date-model",
+        action="store_true",
+        help="fit the date ranker on every Timeline17 timeline and write it (data/timeline_dates.toml)",
+    )
+    parser.add_argument(
+        "--date-targets",
+        choices=["exact", "near"],
+        default="exact",
+        help="fit the date ranker to gold dates (exact) or to 1/(days to the nearest gold date + 1)",
+    )
+    parser.add_argument("--date-model-out", help="with --fit-date-model: write the model here instead")
     parser.add_argument("--cache", default=_default_cache(), help="folder for the time-tagging cache")
     parser.add_argument("--no-cache", action="store_true")
     parser.add_argument("--semeval-out", help="write the SemEval system timelines under this folder")
     args = parser.parse_args(argv)
+    if args.fit_date_model:
+        args.task = "t17"
 
     def log(msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)

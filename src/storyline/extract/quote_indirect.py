@@ -327,6 +327,9 @@ def _infinitive_candidate(verb: Token) -> Candidate | None:
     to = next((c for c in complement.children if c.dep_ == "aux" and c.lower_ == "to"), None)
     if to is not None:
         start = min(start, to.i)
+    addressee = next((c for c in verb.children if c.dep_ == "dobj" and verb.i < c.i < complement.i), None)
+    if addressee is not None:  # "urged the judge to act": PolNeAR's content starts at the object
+        start = min(start, addressee.left_edge.i)
     content = _span_chars(doc, start, end)
     if content is None:
         return None

@@ -1,6 +1,6 @@
 """Who said what: direct, indirect and mixed quotes with resolved speakers.
 
-``extract_quotes(doc, mentions, entities)`` runs three steps over the spaCy parse:
+``extract_quotes(doc, mentions, entities)`` runs four steps over the spaCy parse:
 
 1. quotation marks are paired on the raw text (:mod:`quote_marks`), never failing on
    unbalanced marks, and each quotation gets its cue and source (:mod:`quote_direct`);
@@ -8,7 +8,10 @@
 3. candidates are made univocal the way PolNeAR annotates (:mod:`quote_merge`): a word belongs
    to one attribution at most, an attribution inside another one's content is dropped, and a
    quotation inside an indirect content with the same cue (or none) makes that content a mixed
-   quote; uncued quotations join the attribution before them or the verb that governs them.
+   quote; uncued quotations join the attribution before them or the verb that governs them;
+4. a learned cue detector (:mod:`quote_model`) adds attributions for the long tail of cue
+   words: verbs and nouns outside every attribution so far, with a generic content, kept when
+   a logistic regression over parse features says so.
 
 Speakers are then resolved (:mod:`speakers`). The content span (``start``/``end``/``text``)
 of a direct quote includes its quotation marks, as PolNeAR's Content spans do; ``parts`` lists
@@ -24,6 +27,7 @@ from storyline.extract.quote_index import TextIndex
 from storyline.extract.quote_indirect import colon_line_candidates, indirect_candidates
 from storyline.extract.quote_marks import find_quoted_spans
 from storyline.extract.quote_merge import attach_governed, join_uncued_paragraphs, make_univocal, widen_cue
+from storyline.extract.quote_model import learned_candidates
 from storyline.extract.quote_types import Candidate, merge_parts
 from storyline.extract.speakers import SpeakerResolver
 from storyline.model import LocalEntity, Mention, Quote, Speaker
@@ -34,6 +38,16 @@ def extract_quotes(doc: Doc, mentions: list[Mention], entities: list[LocalEntity
     if not len(doc):
         return []
     index = TextIndex.build(doc)
+    accepted = learned_candidates(doc, index, rule_candidates(doc, index))
+    quoted = find_quoted_spans(index.text)
+    resolver = SpeakerResolver(
+        doc, mentions, entities, quoted=[(q.start, q.end) for q in quoted], index=index
+    )
+    return _to_quotes(doc, accepted, resolver, index)
+
+
+def rule_candidates(doc: Doc, index: TextIndex) -> list[Candidate]:
+    """The univocal candidates of the rules (quotation marks, cue lexicon, parse), in text order."""
     quoted = find_quoted_spans(index.text)
     direct = direct_candidates(doc, quoted, index)
     indirect = indirect_candidates(doc, index)
@@ -43,10 +57,7 @@ def extract_quotes(doc: Doc, mentions: list[Mention], entities: list[LocalEntity
     accepted = join_uncued_paragraphs(index, accepted)
     for candidate in accepted:
         widen_cue(index, candidate)
-    resolver = SpeakerResolver(
-        doc, mentions, entities, quoted=[(q.start, q.end) for q in quoted], index=index
-    )
-    return _to_quotes(doc, accepted, resolver, index)
+    return accepted
 
 
 def _near_named(index: TextIndex, start: int, previous: tuple[Candidate, Speaker] | None) -> bool:

@@ -34,9 +34,10 @@ def _create_v1(conn: Connection) -> None:
 
 
 def _create_v2(conn: Connection) -> None:
-    """Version 2: the reuse index's tables (``reuse_sketches``, ``reuse_bands``)."""
+    """Version 2: the reuse index's tables and the story clusterer's kept features."""
     t.reuse_sketches.create(conn, checkfirst=True)
     t.reuse_bands.create(conn, checkfirst=True)
+    t.story_features.create(conn, checkfirst=True)
 
 
 STEPS: dict[int, Callable[[Connection], None]] = {1: _create_v1, 2: _create_v2}

@@ -15,6 +15,7 @@ def article_rows(prepared: Prepared, analyzed: Analyzed, raw_digest: str) -> dic
     from storyline.process import quote_id
 
     raw, a, aid = prepared.raw, analyzed.analysis, prepared.article_id
+    assert a is not None, f"{aid}: a failed analysis is never stored"
     published = a.published
     article = {
         "id": aid,

@@ -274,6 +274,15 @@ reuse_bands = sa.Table(
     sa.Column("part", sa.Integer, primary_key=True),  # window number; 0 for the article
 )
 
+# The story clusterer's kept features of every article (schema version 2), read back when a story's
+# members are re-checked; kept here so that the clusterer's memory does not grow with the corpus.
+story_features = sa.Table(
+    "story_features",
+    metadata,
+    sa.Column("article_id", sa.String(32), primary_key=True),
+    sa.Column("data", sa.JSON, nullable=False),
+)
+
 corpus_state = sa.Table(
     "corpus_state",
     metadata,

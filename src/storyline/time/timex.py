@@ -155,11 +155,14 @@ def tag_timexes(text: str, dct: str | None, doc: Doc | None = None) -> list[Time
     ctx = Context(text=text, dct=RefDate.parse(dct), direction_of=direction)
     timexes: list[Timex] = []
     for cand in resolve_overlaps(find_candidates(text)):
-        result = NORMALIZERS[cand.rule](cand.match, ctx)
+        try:
+            result = NORMALIZERS[cand.rule](cand.match, ctx)
+        except (OverflowError, ValueError):  # "500000 weeks ago": off the calendar; not a date we can state
+            result = None
         pieces = [] if result is None else result if isinstance(result, list) else [result]
         for piece in pieces:
             piece = _trim(text, piece)
-            if piece.end <= piece.start:
+            if piece.end <= piece.start or piece.value.startswith("-"):  # a year before year 0
                 continue
             anchor = piece.anchor
             if anchor == "timex":
