@@ -39,6 +39,7 @@ class CorpusReport:
     stories_created: int = 0
     story_merges: int = 0
     story_splits: int = 0
+    story_moves: int = 0
     reuse_links: int = 0
     dates_settled: int = 0
     timelines_stale: int = 0
@@ -51,6 +52,7 @@ class CorpusReport:
             "stories created": self.stories_created,
             "story merges": self.story_merges,
             "story splits": self.story_splits,
+            "articles moved between stories": self.story_moves,
             "reuse links": self.reuse_links,
             "dates settled from neighbours": self.dates_settled,
             "timelines to rebuild when viewed": self.timelines_stale,
@@ -200,6 +202,8 @@ def _process_chunk(
                 report.story_merges += 1
             elif event.kind == "split":
                 report.story_splits += 1
+            elif event.kind == "move":
+                report.story_moves += 1
             conn.execute(
                 t.story_events.insert().values(
                     kind=event.kind,

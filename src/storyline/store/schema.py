@@ -228,7 +228,7 @@ story_events = sa.Table(
     "story_events",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("kind", sa.String(16), nullable=False),  # create | merge | split
+    sa.Column("kind", sa.String(16), nullable=False),  # create | merge | split | move
     sa.Column("story_id", sa.String(32), nullable=False),
     sa.Column("other", sa.String(32)),
     sa.Column("at_seq", sa.Integer, nullable=False),
