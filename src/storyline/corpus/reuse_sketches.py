@@ -195,23 +195,24 @@ class StoreSketches:
     def add(self, article_id: str, sketch: Sketch) -> None:
         conn = self._c()
         conn.execute(t.reuse_sketches.insert(), [sketch.to_row(article_id)])
+        seq = sketch.seq
         rows = [
-            {"kind": ARTICLE, "key": key, "article_id": article_id, "part": 0}
-            for key in set(band_keys(sketch.signature, self.article_bands)[0].tolist())
+            (ARTICLE, key, seq, 0) for key in set(band_keys(sketch.signature, self.article_bands)[0].tolist())
         ]
         if len(sketch.passages):
             for index, keys in enumerate(band_keys(sketch.passages, self.passage_bands).tolist()):
-                rows += [
-                    {"kind": PASSAGE, "key": key, "article_id": article_id, "part": index}
-                    for key in set(keys)
-                ]
+                rows += [(PASSAGE, key, seq, index) for key in set(keys)]
         mark = self._mark()
         cursor = conn.connection.cursor()
         try:
-            cursor.executemany(
-                f"INSERT INTO reuse_bands (kind, key, article_id, part) VALUES ({mark}, {mark}, {mark}, {mark})",
-                [(r["kind"], r["key"], r["article_id"], r["part"]) for r in rows],
-            )
+            # One multi-row statement per 200 rows: PostgreSQL pays per statement, not per row.
+            for start in range(0, len(rows), 200):
+                part = rows[start : start + 200]
+                values = ", ".join([f"({mark}, {mark}, {mark}, {mark})"] * len(part))
+                cursor.execute(
+                    f"INSERT INTO reuse_bands (kind, key, seq, part) VALUES {values}",
+                    [value for row in part for value in row],
+                )
         finally:
             cursor.close()
         self._remember(article_id, sketch)
@@ -260,7 +261,8 @@ class StoreSketches:
                 chunk = ordered[start : start + self.QUERY_KEYS]
                 marks = ", ".join([mark] * len(chunk))
                 cursor.execute(
-                    f"SELECT key, article_id, part FROM reuse_bands WHERE kind = {mark} AND key IN ({marks})",
+                    "SELECT b.key, s.article_id, b.part FROM reuse_bands b JOIN reuse_sketches s ON s.seq = b.seq"
+                    f" WHERE b.kind = {mark} AND b.key IN ({marks})",
                     (kind, *chunk),
                 )
                 for key, article_id, part in cursor.fetchall():

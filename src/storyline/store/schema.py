@@ -263,6 +263,7 @@ reuse_sketches = sa.Table(
     sa.Column("spans", sa.LargeBinary, nullable=False),
     sa.Column("extent_start", sa.Integer, nullable=False),
     sa.Column("extent_end", sa.Integer, nullable=False),
+    sa.Index("ix_reuse_sketches_seq", "seq", unique=True),
 )
 
 reuse_bands = sa.Table(
@@ -270,8 +271,9 @@ reuse_bands = sa.Table(
     metadata,
     sa.Column("kind", sa.SmallInteger, primary_key=True),  # 0 = whole article, 1 = passage window
     sa.Column("key", sa.BigInteger, primary_key=True),  # hash of (band number, band values)
-    sa.Column("article_id", sa.String(32), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True),  # the article's arrival rank (reuse_sketches.seq)
     sa.Column("part", sa.Integer, primary_key=True),  # window number; 0 for the article
+    sqlite_with_rowid=False,  # the table is its primary-key index: half the size
 )
 
 # The story clusterer's kept features of every article (schema version 2), read back when a story's
