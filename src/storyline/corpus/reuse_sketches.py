@@ -174,6 +174,7 @@ class StoreSketches:
         self.passage_perm = passage_perm
         self.conn: Connection | None = None
         self._cache: OrderedDict[str, Sketch] = OrderedDict()
+        self._seq_ids: OrderedDict[int, str] = OrderedDict()
 
     def _c(self) -> Connection:
         if self.conn is None:
@@ -216,6 +217,7 @@ class StoreSketches:
         finally:
             cursor.close()
         self._remember(article_id, sketch)
+        self._remember_id(seq, article_id)
 
     def _mark(self) -> str:
         """The DB-API placeholder of the connection's driver (band rows go through the driver
@@ -252,24 +254,57 @@ class StoreSketches:
         return found
 
     def _postings(self, kind: int, keys: set[int]) -> dict[int, list[tuple[str, int]]]:
-        postings: dict[int, list[tuple[str, int]]] = {}
+        """(article id, window) pairs under each band key: one query for the bands, one for the ids.
+
+        Two simple queries rather than a join: PostgreSQL planned the join badly on tables that
+        grow inside one transaction (no statistics yet) and scanned them.
+        """
+        by_seq: dict[int, list[tuple[int, int]]] = {}
         ordered = sorted(keys)
         mark = self._mark()
         cursor = self._c().connection.cursor()
         try:
             for start in range(0, len(ordered), self.QUERY_KEYS):
                 chunk = ordered[start : start + self.QUERY_KEYS]
-                marks = ", ".join([mark] * len(chunk))
-                cursor.execute(
-                    "SELECT b.key, s.article_id, b.part FROM reuse_bands b JOIN reuse_sketches s ON s.seq = b.seq"
-                    f" WHERE b.kind = {mark} AND b.key IN ({marks})",
-                    (kind, *chunk),
-                )
-                for key, article_id, part in cursor.fetchall():
-                    postings.setdefault(int(key), []).append((article_id, int(part)))
+                if mark == "?":
+                    marks = ", ".join([mark] * len(chunk))
+                    cursor.execute(
+                        f"SELECT key, seq, part FROM reuse_bands WHERE kind = ? AND key IN ({marks})",
+                        (kind, *chunk),
+                    )
+                else:  # typed, or the driver sends large ints as numeric and the index goes unused
+                    cursor.execute(
+                        "SELECT key, seq, part FROM reuse_bands WHERE kind = %s AND key = ANY(%s::bigint[])",
+                        (kind, chunk),
+                    )
+                for key, seq, part in cursor.fetchall():
+                    by_seq.setdefault(int(seq), []).append((int(key), int(part)))
+            ids = self._ids_of(cursor, sorted(by_seq))
         finally:
             cursor.close()
+        postings: dict[int, list[tuple[str, int]]] = {}
+        for seq, hits in by_seq.items():
+            for key, part in hits:
+                postings.setdefault(key, []).append((ids[seq], part))
         return postings
+
+    def _ids_of(self, cursor: Any, seqs: list[int]) -> dict[int, str]:
+        """Article ids by arrival rank (remembered: a rank never changes)."""
+        missing = [seq for seq in seqs if seq not in self._seq_ids]
+        mark = self._mark()
+        for start in range(0, len(missing), self.QUERY_KEYS):
+            chunk = missing[start : start + self.QUERY_KEYS]
+            marks = ", ".join([mark] * len(chunk))
+            cursor.execute(f"SELECT seq, article_id FROM reuse_sketches WHERE seq IN ({marks})", chunk)
+            for seq, article_id in cursor.fetchall():
+                self._remember_id(int(seq), article_id)
+        return {seq: self._seq_ids[seq] for seq in seqs}
+
+    def _remember_id(self, seq: int, article_id: str) -> None:
+        self._seq_ids[seq] = article_id
+        self._seq_ids.move_to_end(seq)
+        while len(self._seq_ids) > 8 * self.CACHE:
+            self._seq_ids.popitem(last=False)
 
     def article_candidates(self, signature: np.ndarray) -> set[str]:
         keys = set(band_keys(signature, self.article_bands)[0].tolist())

@@ -269,8 +269,10 @@ reuse_sketches = sa.Table(
 reuse_bands = sa.Table(
     "reuse_bands",
     metadata,
-    sa.Column("kind", sa.SmallInteger, primary_key=True),  # 0 = whole article, 1 = passage window
+    # key first: lookups are by key (= ANY of an article's band keys), and with the key leading the
+    # primary-key index serves them even before PostgreSQL has statistics for the table
     sa.Column("key", sa.BigInteger, primary_key=True),  # hash of (band number, band values)
+    sa.Column("kind", sa.SmallInteger, primary_key=True),  # 0 = whole article, 1 = passage window
     sa.Column("seq", sa.Integer, primary_key=True),  # the article's arrival rank (reuse_sketches.seq)
     sa.Column("part", sa.Integer, primary_key=True),  # window number; 0 for the article
     sqlite_with_rowid=False,  # the table is its primary-key index: half the size
