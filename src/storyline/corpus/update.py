@@ -29,8 +29,9 @@ from storyline.model import LocalEntity, Mention
 from storyline.store import Store
 from storyline.store import schema as t
 
-#: Articles per committed chunk of corpus work.
-CHUNK = 500
+#: Articles per committed chunk of corpus work. With workers, chunks run while they parse, and only
+#: the last, partial chunk waits for the end: small chunks keep that serial tail short.
+CHUNK = 250
 
 
 @dataclass(slots=True)
