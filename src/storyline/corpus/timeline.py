@@ -36,7 +36,7 @@ import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from storyline.corpus.summarize import SentenceSpace, centroid_select, cosine, date_candidates
-from storyline.corpus.timeline_dates import DateModel, date_features
+from storyline.corpus.timeline_dates import DateModel, date_features, period
 from storyline.model import Event, Quote, SourceSpan, TimelineEntry, Timex, precision_of
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]+")
@@ -132,19 +132,6 @@ def entry_date(value: str | None, precisions: Sequence[str] = ("day", "month", "
     except ValueError:  # "2010-02-30", "2010-13"
         return None
     return value
-
-
-def period(value: str) -> tuple[dt.date, dt.date]:
-    """First and last day of a day/month/year value."""
-    parts = [int(p) for p in value.split("-")]
-    if len(parts) == 3:
-        day = dt.date(*parts)
-        return day, day
-    if len(parts) == 2:
-        first = dt.date(parts[0], parts[1], 1)
-        nxt = dt.date(parts[0] + (parts[1] == 12), parts[1] % 12 + 1, 1)
-        return first, nxt - dt.timedelta(days=1)
-    return dt.date(parts[0], 1, 1), dt.date(parts[0], 12, 31)
 
 
 def _day(value: str | None) -> dt.date | None:

@@ -134,7 +134,8 @@ def fit_date_model(matrix: np.ndarray, labels: np.ndarray, c: float = 1.0) -> Da
     )
 
 
-def _bounds(value: str) -> tuple[dt.date, dt.date]:
+def period(value: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a day/month/year value."""
     parts = [int(p) for p in value.split("-")]
     if len(parts) == 3:
         day = dt.date(*parts)
@@ -172,7 +173,7 @@ def date_features(
     }
     one = dt.timedelta(days=1)
     for row, date in enumerate(dates):
-        first, last = _bounds(date)
+        first, last = period(date)
         arts = articles_of.get(date, set())
         pubs = [p for a in arts if (p := published[a]) is not None]
         is_day = first == last
