@@ -270,3 +270,18 @@ def test_group_by_name_clusters_one_article() -> None:
     assert [sorted(e.mentions) for e in local] == [[0, 1], [2, 3], [4]]
     assert [m.cluster for m in mentions] == [0, 0, 1, 1, 2]
     assert local[0].name == "Anna Novak"
+
+
+def test_name_index_holds_one_id_or_a_set_and_gives_sets_back() -> None:
+    from storyline.corpus.registry import NameIndex
+
+    index = NameIndex()
+    index.add("novak", "e1")
+    index.add("novak", "e1")
+    assert index.get("novak") == {"e1"} and index.get("other", ()) == ()
+    index.add("novak", "e2")
+    assert index.get("novak") == {"e1", "e2"}
+    index.discard("novak", "e1")
+    assert index.get("novak") == {"e2"}
+    index.discard("novak", "e2")
+    assert index.get("novak") is None

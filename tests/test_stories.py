@@ -387,3 +387,23 @@ def test_a_bridge_merges_two_stories_only_at_the_merge_threshold() -> None:
     )
     assert not clusterer.events
     assert clusterer.story_of("m1") == one.story_id != clusterer.story_of("m2") == two.story_id
+
+
+def test_features_kept_in_the_store_give_the_same_split(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from storyline.corpus.story_store import StoredFeatures
+    from storyline.store import Store
+
+    config = StoryConfig.from_settings(split_min_size=10, split_part_size=3, **FIXTURE_SETTINGS)
+    in_memory = fed(BACKGROUND, config)
+    _drifting_story(in_memory)
+    monkeypatch.setattr(StoredFeatures, "CACHE", 1)  # the split reads members' features back from rows
+    store = Store(str(tmp_path / "features.db"))
+    with store.engine.begin() as conn:
+        in_store = StoryClusterer(config, features=StoredFeatures(conn))
+        for article in BACKGROUND:
+            in_store.add(article)
+        results = _drifting_story(in_store)
+        assert in_store.to_state()["articles"] == []
+    store.close()
+    assert any(e.kind == "split" for r in results for e in r.events)
+    assert in_store.stories() == in_memory.stories()

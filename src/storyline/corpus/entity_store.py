@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from storyline.corpus.aliases import default_book
+from storyline.corpus.aliases import AliasBook, default_book
 from storyline.corpus.entity_cache import EntityCache
 from storyline.corpus.registry import STATE_VERSION, ArticleContext, CorpusEntity, EntityRegistry
 from storyline.corpus.state import dump_state, load_state
@@ -89,34 +89,32 @@ class EntityStage:
     as the corpus grows. ``conn`` is the connection of the chunk being processed.
     """
 
-    def __init__(self, registry: EntityRegistry, conn: Connection | None = None) -> None:
-        self.registry = registry
+    def __init__(self, conn: Connection, aliases: AliasBook) -> None:
         self.conn = conn
+        self.cache = EntityCache(loader=self._read_entity, size=CACHED_ENTITIES)
+        self.registry = EntityRegistry(aliases, self.cache)
 
     def _read_entity(self, entity_id: str) -> CorpusEntity | None:
-        if self.conn is None:
-            return None
         data = self.conn.execute(sa.select(t.entities.c.data).where(t.entities.c.id == entity_id)).scalar()
         return CorpusEntity.from_dict(data) if data else None
 
     @classmethod
     def load(cls, store: Store, conn: Connection) -> EntityStage:
-        stage = cls(EntityRegistry(), conn)
-        cache = EntityCache(loader=stage._read_entity, size=CACHED_ENTITIES)
-        blob = store.load_state(STATE_NAME, conn)
+        """The registry as the store holds it: entities streamed once to build the name index."""
         aliases = default_book(alias_file())
-        if blob is None:
-            registry = EntityRegistry(aliases, cache)
-        else:
+        stage = cls(conn, aliases)
+        blob = store.load_state(STATE_NAME, conn)
+        if blob is not None:
             rows = conn.execute(
                 sa.select(t.entities.c.data)
                 .where(t.entities.c.redirect_to.is_(None))
                 .order_by(t.entities.c.id)
             )
             state = {"version": STATE_VERSION, "meta": load_state(blob)}
-            registry = EntityRegistry.from_state(state, aliases, cache, stream=(row.data for row in rows))
-        registry.set_aliases(aliases)
-        stage.registry = registry
+            stage.registry = EntityRegistry.from_state(
+                state, aliases, stage.cache, stream=(row.data for row in rows)
+            )
+        stage.registry.set_aliases(aliases)
         return stage
 
     def resolve_article(

@@ -177,9 +177,6 @@ class NameIndex:
     def __init__(self) -> None:
         self._ids: dict[str, str | set[str]] = {}
 
-    def __len__(self) -> int:
-        return len(self._ids)
-
     def get(self, key: str, default: Any = None) -> Any:
         """The ids under ``key`` as a set (do not change it), else ``default``."""
         ids = self._ids.get(key)
@@ -210,10 +207,6 @@ class NameIndex:
             self._ids[key] = next(iter(ids))
         elif not ids:
             del self._ids[key]
-
-    def values(self) -> Iterator[set[str]]:
-        for ids in self._ids.values():
-            yield {ids} if isinstance(ids, str) else ids
 
 
 class EntityRegistry:

@@ -243,7 +243,9 @@ class ReuseIndex:
     ) -> list[Reuse]:
         matched: dict[str, list[tuple[int, int]]] = {}
         candidates = self.sketches.passage_candidates(entry.passages)
-        others = self._others({other_id for hits in candidates for other_id, _ in hits} - skip)
+        others = self.sketches.get_many(
+            sorted({other_id for hits in candidates for other_id, _ in hits} - skip)
+        )
         for index, signature in enumerate(entry.passages):
             hits: dict[str, list[int]] = {}
             for other_id, other_index in sorted(candidates[index]):
@@ -270,11 +272,6 @@ class ReuseIndex:
                 )
             )
         return found
-
-    def _others(self, article_ids: set[str]) -> dict[str, Sketch]:
-        if isinstance(self.sketches, StoreSketches):
-            return self.sketches.get_many(sorted(article_ids))
-        return {article_id: self.sketches.get(article_id) for article_id in article_ids}
 
     def _exact_spans(self, words: Words, other_id: str) -> list[ReusedSpan] | None:
         """Aligned spans with the earlier article, or None when its text is not at hand."""
@@ -337,23 +334,10 @@ class ReuseIndex:
         """
         in_store = isinstance(self.sketches, StoreSketches)
         return {
-            "version": 1,
+            "version": 2,
             "config": self.config.to_dict(),
             "in_store": in_store,
-            "articles": []
-            if in_store
-            else [
-                {
-                    "id": article_id,
-                    "published": e.published,
-                    "seq": e.seq,
-                    "signature": e.signature.astype("<u2").tobytes(),
-                    "passages": e.passages.astype("<u2").tobytes(),
-                    "spans": e.spans.astype("<u4").tobytes(),
-                    "extent": list(e.extent),
-                }
-                for article_id, e in self.sketches.items()
-            ],
+            "articles": [] if in_store else [e.to_row(article_id) for article_id, e in self.sketches.items()],
         }
 
     @classmethod
@@ -377,16 +361,14 @@ class ReuseIndex:
         )
         if isinstance(index.sketches, StoreSketches):
             index.sketches.conn = conn
-        width = index.config.passage_perm
         for item in state["articles"]:
-            entry = Sketch(
-                published=item["published"],
-                seq=int(item["seq"]),
-                signature=np.frombuffer(item["signature"], dtype="<u2").astype(np.uint16),
-                passages=np.frombuffer(item["passages"], dtype="<u2").astype(np.uint16).reshape(-1, width),
-                spans=np.frombuffer(item["spans"], dtype="<u4").astype(np.uint32).reshape(-1, 2),
-                extent=(int(item["extent"][0]), int(item["extent"][1])),
-            )
-            if item["id"] not in index.sketches:
-                index.sketches.add(item["id"], entry)
+            if "extent" in item:  # state version 1: "id" and an "extent" pair
+                item = {
+                    **item,
+                    "article_id": item["id"],
+                    "extent_start": item["extent"][0],
+                    "extent_end": item["extent"][1],
+                }
+            if item["article_id"] not in index.sketches:
+                index.sketches.add(item["article_id"], Sketch.from_row(item, index.config.passage_perm))
         return index

@@ -17,7 +17,7 @@ and two signatures that agree on a whole band are candidates.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
@@ -58,16 +58,17 @@ class Sketch:
         }
 
     @classmethod
-    def from_row(cls, row: Any, passage_perm: int) -> Sketch:
+    def from_row(cls, row: Mapping[str, Any], passage_perm: int) -> Sketch:
+        """A sketch from :meth:`to_row`'s fields (a store row's mapping or saved state)."""
         return cls(
-            published=row.published,
-            seq=int(row.seq),
-            signature=np.frombuffer(bytes(row.signature), dtype="<u2").astype(np.uint16),
-            passages=np.frombuffer(bytes(row.passages), dtype="<u2")
+            published=row["published"],
+            seq=int(row["seq"]),
+            signature=np.frombuffer(bytes(row["signature"]), dtype="<u2").astype(np.uint16),
+            passages=np.frombuffer(bytes(row["passages"]), dtype="<u2")
             .astype(np.uint16)
             .reshape(-1, passage_perm),
-            spans=np.frombuffer(bytes(row.spans), dtype="<u4").astype(np.uint32).reshape(-1, 2),
-            extent=(int(row.extent_start), int(row.extent_end)),
+            spans=np.frombuffer(bytes(row["spans"]), dtype="<u4").astype(np.uint32).reshape(-1, 2),
+            extent=(int(row["extent_start"]), int(row["extent_end"])),
         )
 
 
@@ -88,6 +89,8 @@ class Sketches(Protocol):
     def add(self, article_id: str, sketch: Sketch) -> None: ...
 
     def get(self, article_id: str) -> Sketch: ...
+
+    def get_many(self, article_ids: Iterable[str]) -> dict[str, Sketch]: ...
 
     def article_candidates(self, signature: np.ndarray) -> set[str]: ...
 
@@ -124,6 +127,9 @@ class MemorySketches:
 
     def get(self, article_id: str) -> Sketch:
         return self._sketches[article_id]
+
+    def get_many(self, article_ids: Iterable[str]) -> dict[str, Sketch]:
+        return {article_id: self._sketches[article_id] for article_id in article_ids}
 
     def article_candidates(self, signature: np.ndarray) -> set[str]:
         return set(self._article_lsh.query(lean(signature)))
@@ -248,7 +254,7 @@ class StoreSketches:
         for start in range(0, len(missing), self.QUERY_KEYS):
             chunk = missing[start : start + self.QUERY_KEYS]
             for row in self._c().execute(sa.select(s).where(s.c.article_id.in_(chunk))):
-                sketch = Sketch.from_row(row, self.passage_perm)
+                sketch = Sketch.from_row(row._mapping, self.passage_perm)
                 found[row.article_id] = sketch
                 self._remember(row.article_id, sketch)
         return found
@@ -320,4 +326,4 @@ class StoreSketches:
     def items(self) -> Iterable[tuple[str, Sketch]]:
         s = t.reuse_sketches
         for row in self._c().execute(sa.select(s).order_by(s.c.seq)):
-            yield row.article_id, Sketch.from_row(row, self.passage_perm)
+            yield row.article_id, Sketch.from_row(row._mapping, self.passage_perm)

@@ -9,7 +9,6 @@ memory stays flat. ``conn`` is the connection of the chunk being processed.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -40,9 +39,8 @@ class StoredFeatures:
             self._cache.popitem(last=False)
 
     def __setitem__(self, article_id: str, features: ArticleFeatures) -> None:
-        table = t.story_features
-        self._c().execute(sa.delete(table).where(table.c.article_id == article_id))
-        self._c().execute(table.insert().values(article_id=article_id, data=features.to_dict()))
+        """Write an article's features (once: the clusterer adds an article only once)."""
+        self._c().execute(t.story_features.insert().values(article_id=article_id, data=features.to_dict()))
         self._remember(article_id, features)
 
     def __getitem__(self, article_id: str) -> ArticleFeatures:
@@ -57,19 +55,3 @@ class StoredFeatures:
         features = ArticleFeatures.from_dict(data)
         self._remember(article_id, features)
         return features
-
-    def __contains__(self, article_id: object) -> bool:
-        if article_id in self._cache:
-            return True
-        table = t.story_features
-        query = sa.select(table.c.article_id).where(table.c.article_id == article_id)
-        return self._c().execute(query).first() is not None
-
-    def __len__(self) -> int:
-        return int(self._c().execute(sa.select(sa.func.count()).select_from(t.story_features)).scalar() or 0)
-
-    def values(self) -> Iterator[ArticleFeatures]:
-        for row in self._c().execute(
-            sa.select(t.story_features.c.data).order_by(t.story_features.c.article_id)
-        ):
-            yield ArticleFeatures.from_dict(row.data)

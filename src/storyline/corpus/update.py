@@ -25,7 +25,7 @@ from storyline.corpus.state import dump_state, load_state
 from storyline.corpus.stories import StoryClusterer
 from storyline.corpus.story_features import ArticleFeatures, normalize_entity
 from storyline.corpus.story_store import StoredFeatures
-from storyline.model import LocalEntity, Mention
+from storyline.model import LocalEntity
 from storyline.store import Store
 from storyline.store import schema as t
 
@@ -145,9 +145,7 @@ def _pending(conn: Connection, limit: int) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in rows]
 
 
-def _entity_features(
-    locals_: list[LocalEntity], mentions: list[Mention]
-) -> tuple[dict[str, float], dict[str, str]]:
+def _entity_features(locals_: list[LocalEntity]) -> tuple[dict[str, float], dict[str, str]]:
     """Normalized names of an article's local entities, weighted by mentions, with their labels."""
     counts: dict[str, float] = {}
     labels: dict[str, str] = {}
@@ -182,7 +180,7 @@ def _process_chunk(
                 }
             )
         locals_, mentions = local[article["id"]]
-        entities, labels = _entity_features(locals_, mentions)
+        entities, labels = _entity_features(locals_)
         features = ArticleFeatures(
             article_id=article["id"],
             published=article["published"],
