@@ -6,6 +6,7 @@ import json
 from dataclasses import replace
 
 import pytest
+import sqlalchemy as sa
 
 import storyline.corpus.stories as stories_module
 from storyline.corpus.stories import (
@@ -407,3 +408,59 @@ def test_features_kept_in_the_store_give_the_same_split(tmp_path, monkeypatch: p
     store.close()
     assert any(e.kind == "split" for r in results for e in r.events)
     assert in_store.stories() == in_memory.stories()
+
+
+def _chunk(store, articles: list[ArticleFeatures], config: StoryConfig | None = None) -> StoryClusterer:  # type: ignore[no-untyped-def]
+    """One chunk as the corpus stage runs it: load the clusterer, add the articles, save the changes."""
+    from storyline.corpus.story_store import load_clusterer, save_clusterer
+
+    with store.engine.begin() as conn:
+        clusterer = load_clusterer(store, conn)
+        if config is not None and not len(clusterer):
+            clusterer.config = config
+        for article in articles:
+            clusterer.add(article)
+        save_clusterer(store, conn, clusterer)
+    return clusterer
+
+
+def test_stories_saved_as_rows_chunk_by_chunk_continue_like_one_run(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from storyline.store import Store
+    from storyline.store import schema as t
+
+    config = StoryConfig.from_settings(**FIXTURE_SETTINGS, **ORPHANS)
+    articles = BACKGROUND + FLOOD + [LONE_FLOOD] + FILLERS
+    straight = fed(articles, config)
+    assert any(e.kind == "merge" for e in straight.events)  # the saved rows include merged-away ids
+    store = Store(str(tmp_path / "rows.db"))
+    for start in range(0, len(articles), 3):  # every chunk starts from what the store holds
+        _chunk(store, articles[start : start + 3], config)
+    reloaded = _chunk(store, [])
+    assert reloaded.assignments() == straight.assignments()
+    assert reloaded.stories() == straight.stories()
+    assert reloaded.core_state() == straight.core_state()
+    assert reloaded.df.to_state() == straight.df.to_state()  # counts and the idf snapshot, key by key
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(t.story_state.c.story_id, t.story_state.c.redirect_to)).all()
+    assert {sid for sid, redirect in rows if redirect is None} == set(straight.stories())
+    assert {sid: redirect for sid, redirect in rows if redirect is not None} == straight._redirects
+    store.close()
+
+
+def test_a_whole_clusterer_blob_of_an_older_store_is_moved_to_rows(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from storyline.corpus.state import dump_state
+    from storyline.corpus.story_store import STATE_NAME
+    from storyline.store import Store
+
+    config = StoryConfig.from_settings(**FIXTURE_SETTINGS, **ORPHANS)
+    before = fed(BACKGROUND + FLOOD, config)
+    store = Store(str(tmp_path / "old.db"))
+    with store.engine.begin() as conn:
+        store.save_state(conn, STATE_NAME, dump_state(before.to_state()))  # as schema version 2 saved it
+    _chunk(store, [])  # reads the blob, writes every story as a row
+    reloaded = _chunk(store, [])  # reads the rows
+    assert reloaded.stories() == before.stories()
+    assert reloaded.assignments() == before.assignments()
+    assert reloaded.core_state() == before.core_state()
+    assert reloaded.df.to_state() == before.df.to_state()
+    store.close()

@@ -26,7 +26,7 @@ import gc
 import hashlib
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from typing import Any
 
@@ -125,7 +125,13 @@ class CorpusEntity:
     ignored: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        """A JSON-ready copy (``dataclasses.asdict`` recursed through every sighting: 10x slower)."""
+        data: dict[str, Any] = {}
+        for name in _ENTITY_FIELDS:
+            value = getattr(self, name)
+            if isinstance(value, dict):
+                value = {k: list(v) if isinstance(v, list) else v for k, v in value.items()}
+            data[name] = value
         data["sightings"] = [m.to_list() for m in self.sightings]
         return data
 
@@ -142,6 +148,9 @@ class CorpusEntity:
     def has_full_name(self) -> bool:
         """A person seen with first and last name; an organisation or place by a non-acronym name."""
         return any(_is_full(alias, self.type) for alias in self.aliases)
+
+
+_ENTITY_FIELDS = tuple(f.name for f in fields(CorpusEntity))
 
 
 @dataclass(slots=True)

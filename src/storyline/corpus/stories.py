@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -145,9 +145,11 @@ class DocumentFrequencies:
     """
 
     __slots__ = (
+        "_changed",
         "_idf_e",
         "_idf_t",
         "_max_idf",
+        "_since_snapshot",
         "entities",
         "epoch",
         "n",
@@ -166,16 +168,23 @@ class DocumentFrequencies:
         self._idf_t: dict[str, float] = {}
         self._idf_e: dict[str, float] = {}
         self._max_idf = 1.0
+        # (kind, key) pairs, 0 = term and 1 = entity: keys whose count or snapshot count changed since
+        # take_changes(), and keys counted since the last snapshot (their snapshot counts change at the next).
+        self._changed: set[tuple[int, str]] = set()
+        self._since_snapshot: set[tuple[int, str]] = set()
 
     def add(self, features: ArticleFeatures) -> None:
         self.n += 1
         for key in features.terms:
             self.terms[key] = self.terms.get(key, 0) + 1
+            self._changed.add((0, key))
+            self._since_snapshot.add((0, key))
         for key in features.entities:
             self.entities[key] = self.entities.get(key, 0) + 1
+            self._changed.add((1, key))
+            self._since_snapshot.add((1, key))
         if self.n < 100 or self.n > self.snapshot["n"] * (1 + self.refresh_ratio):
-            self.snapshot = {"n": self.n, "terms": dict(self.terms), "entities": dict(self.entities)}
-            self._load_snapshot()
+            self.freeze()
 
     def _load_snapshot(self) -> None:
         n = self.snapshot["n"]
@@ -187,6 +196,8 @@ class DocumentFrequencies:
     def freeze(self) -> None:
         """Take a snapshot of the current counts now (batch clustering scores with exact idf)."""
         self.snapshot = {"n": self.n, "terms": dict(self.terms), "entities": dict(self.entities)}
+        self._changed |= self._since_snapshot
+        self._since_snapshot = set()
         self._load_snapshot()
 
     def idf_term(self, key: str) -> float:
@@ -212,7 +223,47 @@ class DocumentFrequencies:
         df.entities = dict(state["entities"])
         df.snapshot = state["snapshot"]
         df._load_snapshot()
+        df._since_snapshot = df._differing()
+        df._changed = {(0, k) for k in df.terms} | {(1, k) for k in df.entities}
         return df
+
+    # --- as rows: (kind, key, count, count at the snapshot or None) ---------------------------
+
+    def core_state(self) -> dict[str, Any]:
+        return {"n": self.n, "snapshot_n": self.snapshot["n"], "refresh_ratio": self.refresh_ratio}
+
+    def take_changes(self) -> list[tuple[int, str, int, int | None]]:
+        """The keys whose count or snapshot count changed since the last call, as rows."""
+        tables = ((self.terms, self.snapshot["terms"]), (self.entities, self.snapshot["entities"]))
+        rows = []
+        for kind, key in sorted(self._changed):
+            counts, snap = tables[kind]
+            rows.append((kind, key, counts[key], snap.get(key)))
+        self._changed = set()
+        return rows
+
+    @classmethod
+    def from_rows(
+        cls, core: dict[str, Any], rows: Iterable[tuple[int, str, int, int | None]]
+    ) -> DocumentFrequencies:
+        df = cls(core["refresh_ratio"])
+        df.n = int(core["n"])
+        snapshot: dict[str, Any] = {"n": int(core["snapshot_n"]), "terms": {}, "entities": {}}
+        for kind, key, count, snap in rows:
+            (df.terms if kind == 0 else df.entities)[key] = count
+            if snap is not None:
+                snapshot["terms" if kind == 0 else "entities"][key] = snap
+        df.snapshot = snapshot
+        df._load_snapshot()
+        df._since_snapshot = df._differing()
+        return df
+
+    def _differing(self) -> set[tuple[int, str]]:
+        """Keys whose count differs from their snapshot count (counts only grow)."""
+        snap_t, snap_e = self.snapshot["terms"], self.snapshot["entities"]
+        return {(0, k) for k, v in self.terms.items() if snap_t.get(k) != v} | {
+            (1, k) for k, v in self.entities.items() if snap_e.get(k) != v
+        }
 
 
 class Profile:
@@ -409,8 +460,9 @@ class _Story:
         self.keys: dict[str, None] = {}
         self.next_split_check = 0
 
-    def to_state(self) -> dict[str, Any]:
-        return {
+    def to_state(self, arrival: dict[str, int] | None = None) -> dict[str, Any]:
+        """The story's state; with ``arrival``, each member's arrival clock too (a row of the store)."""
+        state = {
             "id": self.id,
             "first_article": self.first_article,
             "created_seq": self.created_seq,
@@ -419,6 +471,9 @@ class _Story:
             "keys": list(self.keys),
             "next_split_check": self.next_split_check,
         }
+        if arrival is not None:
+            state["arrival"] = [arrival[aid] for aid in self.members]
+        return state
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> _Story:
@@ -447,6 +502,7 @@ class StoryClusterer:
         self.events: list[StoryEvent] = []
         self._clock = 0
         self._founded: dict[int, list[str]] = {}  # arrival clock -> stories founded then (orphan re-checks)
+        self._dirty: set[str] = set()  # stories changed (or merged away) since take_changes()
 
     # --- queries -------------------------------------------------------------------------------
 
@@ -472,6 +528,11 @@ class StoryClusterer:
     def stories(self) -> dict[str, list[str]]:
         """Live story id -> its article ids in arrival order."""
         return {sid: list(story.members) for sid, story in self._stories.items()}
+
+    def members(self, story_id: str) -> list[str]:
+        """The article ids of a live story in arrival order (empty for an unknown or merged id)."""
+        story = self._stories.get(story_id)
+        return list(story.members) if story is not None else []
 
     # --- adding --------------------------------------------------------------------------------
 
@@ -520,6 +581,9 @@ class StoryClusterer:
             story.next_split_check = max(self.config.split_min_size, 2 * len(story.members))
             events += self._maybe_split(story, at_seq)
         self.events += events
+        self._dirty.add(story.id)
+        for event in events:
+            self._dirty.update((event.story_id, event.other))
         return Assignment(self.story_of(features.article_id) or story.id, created, events)
 
     def _recheck_members(
@@ -739,21 +803,77 @@ class StoryClusterer:
         clusterer = cls(config or StoryConfig(**state["config"]), features)
         clusterer.df = DocumentFrequencies.from_state(state["df"])
         clusterer._clock = int(state["clock"])
-        for item in state["stories"]:
-            story = _Story.from_state(item)
-            clusterer._stories[story.id] = story
-            for key in story.keys:
-                clusterer._postings.setdefault(key, {})[story.id] = None
         clusterer._redirects = dict(state["redirects"])
+        clusterer._load_stories(state["stories"])
         clusterer._article_story = dict(state["article_story"])
         for item in state["articles"]:
             clusterer._articles[item["article_id"]] = ArticleFeatures.from_dict(item)
         clusterer._arrival = dict(state["arrival"])
         clusterer.events = [StoryEvent(**e) for e in state["events"]]
-        for story in clusterer._stories.values():
-            if len(story.members) == 1:
-                clusterer._founded.setdefault(story.created_seq, []).append(story.id)
         return clusterer
+
+    # --- state as rows (the store) -------------------------------------------------------------
+
+    def core_state(self) -> dict[str, Any]:
+        """What is neither per story nor per key: settings, the clock, document-frequency totals."""
+        return {
+            "version": 3,
+            "config": self.config.to_dict(),
+            "df": self.df.core_state(),
+            "clock": self._clock,
+        }
+
+    def take_changes(self) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+        """The stories changed since the last call: live ones' states (members' arrival clocks
+        included) and, for those merged away, the story they redirect to. (Document frequencies:
+        ``df.take_changes()``.)"""
+        live: dict[str, dict[str, Any]] = {}
+        gone: dict[str, str] = {}
+        for sid in sorted(self._dirty):
+            if sid in self._stories:
+                live[sid] = self._stories[sid].to_state(self._arrival)
+            elif sid in self._redirects:
+                gone[sid] = self._redirects[sid]
+        self._dirty.clear()
+        return live, gone
+
+    def mark_all_changed(self) -> None:
+        """Make the next :meth:`take_changes` return every story (a first save as rows)."""
+        self._dirty = set(self._stories) | set(self._redirects)
+
+    @classmethod
+    def from_rows(
+        cls,
+        core: dict[str, Any],
+        stories: Iterable[dict[str, Any]],
+        redirects: dict[str, str],
+        df_rows: Iterable[tuple[int, str, int, int | None]],
+        features: StoredFeatures | None = None,
+    ) -> StoryClusterer:
+        """Rebuild a clusterer from :meth:`core_state` and the rows :meth:`take_changes` and
+        ``df.take_changes`` gave: who belongs where and when each article arrived come from the
+        stories' members."""
+        clusterer = cls(StoryConfig(**core["config"]), features)
+        clusterer.df = DocumentFrequencies.from_rows(core["df"], df_rows)
+        clusterer._clock = int(core["clock"])
+        clusterer._redirects = dict(redirects)
+        rows = list(stories)
+        clusterer._load_stories(rows)
+        for row in rows:
+            for aid, arrival in zip(row["members"], row["arrival"], strict=True):
+                clusterer._article_story[aid] = row["id"]
+                clusterer._arrival[aid] = arrival
+        return clusterer
+
+    def _load_stories(self, states: Iterable[dict[str, Any]]) -> None:
+        """Live stories from their states, with the inverted index and the orphan schedule."""
+        for item in states:
+            story = _Story.from_state(item)
+            self._stories[story.id] = story
+            for key in story.keys:
+                self._postings.setdefault(key, {})[story.id] = None
+            if len(story.members) == 1:
+                self._founded.setdefault(story.created_seq, []).append(story.id)
 
 
 # --- batch agglomeration -------------------------------------------------------------------------

@@ -1,20 +1,32 @@
-"""Articles' story features kept in the store (``story_features``) rather than in memory.
+"""The story clusterer's state in the store, as rows, so that a chunk of articles writes what it changed.
 
-The clusterer keeps each article's pruned features to re-check members later (splits, moves,
-orphan absorption). In a long-running corpus that is one record per article ever added: here
-they are rows, written once, with a bounded cache of those used lately, so the corpus stage's
-memory stays flat. ``conn`` is the connection of the chunk being processed.
+* Articles' kept features (``story_features``): the clusterer keeps each article's pruned features to
+  re-check members later (splits, moves, orphan absorption). That is one record per article ever
+  added: here they are rows, written once, with a bounded cache of those used lately, so the corpus
+  stage's memory stays flat. ``conn`` is the connection of the chunk being processed.
+* Stories (``story_state``): one row per live story (profile, members, arrivals) or merged-away id,
+  rewritten only when the story changed; document frequencies (``story_df``): one row per term or
+  entity, rewritten when its count changed; the rest (settings, clock, totals) is the small
+  ``stories`` corpus-state blob.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from storyline.corpus.state import dump_state, load_state
 from storyline.corpus.story_features import ArticleFeatures
+from storyline.store import Store
 from storyline.store import schema as t
+
+if TYPE_CHECKING:
+    from storyline.corpus.stories import StoryClusterer
+
+STATE_NAME = "stories"
 
 
 class StoredFeatures:
@@ -55,3 +67,61 @@ class StoredFeatures:
         features = ArticleFeatures.from_dict(data)
         self._remember(article_id, features)
         return features
+
+
+def load_clusterer(store: Store, conn: Connection) -> StoryClusterer:
+    """The story clusterer as the store holds it (a new one for a new corpus).
+
+    A store written before stories were rows holds the whole clusterer in its blob: it is read, and
+    every story is written as a row by the next :func:`save_clusterer`.
+    """
+    from storyline.corpus.stories import StoryClusterer
+
+    features = StoredFeatures(conn)
+    blob = store.load_state(STATE_NAME, conn)
+    if blob is None:
+        return StoryClusterer(features=features)
+    state = load_state(blob)
+    if state.get("version", 2) < 3:
+        clusterer = StoryClusterer.from_state(state, features=features)
+        clusterer.mark_all_changed()
+        return clusterer
+    table = t.story_state
+    stories, redirects = [], {}
+    for row in conn.execute(sa.select(table).order_by(table.c.story_id)):
+        if row.redirect_to is not None:
+            redirects[row.story_id] = row.redirect_to
+        else:
+            stories.append(row.data)
+    stories.sort(key=lambda item: (item["created_seq"], item["id"]))
+    df = t.story_df
+    df_rows = conn.execute(sa.select(df.c.kind, df.c.key, df.c.count, df.c.snapshot))
+    return StoryClusterer.from_rows(state, stories, redirects, (tuple(r) for r in df_rows), features=features)
+
+
+def save_clusterer(store: Store, conn: Connection, clusterer: StoryClusterer) -> None:
+    """Write the stories changed since the last save, and the clusterer's core state."""
+    live, gone = clusterer.take_changes()
+    changed = sorted(live) + sorted(gone)
+    table = t.story_state
+    for start in range(0, len(changed), 500):
+        conn.execute(sa.delete(table).where(table.c.story_id.in_(changed[start : start + 500])))
+    rows = [{"story_id": sid, "redirect_to": None, "data": data} for sid, data in live.items()]
+    rows += [{"story_id": sid, "redirect_to": survivor, "data": None} for sid, survivor in gone.items()]
+    if rows:
+        conn.execute(table.insert(), rows)
+    _save_frequencies(conn, clusterer.df.take_changes())
+    store.save_state(conn, STATE_NAME, dump_state(clusterer.core_state()))
+
+
+def _save_frequencies(conn: Connection, rows: list[tuple[int, str, int, int | None]]) -> None:
+    """Replace the document-frequency rows of the keys that changed."""
+    df = t.story_df
+    for kind in (0, 1):
+        keys = [key for k, key, _, _ in rows if k == kind]
+        for start in range(0, len(keys), 500):
+            conn.execute(sa.delete(df).where(df.c.kind == kind, df.c.key.in_(keys[start : start + 500])))
+    if rows:
+        conn.execute(
+            df.insert(), [{"kind": k, "key": key, "count": n, "snapshot": snap} for k, key, n, snap in rows]
+        )

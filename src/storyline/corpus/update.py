@@ -24,7 +24,7 @@ from storyline.corpus.reuse import ReuseIndex
 from storyline.corpus.state import dump_state, load_state
 from storyline.corpus.stories import StoryClusterer
 from storyline.corpus.story_features import ArticleFeatures, normalize_entity
-from storyline.corpus.story_store import StoredFeatures
+from storyline.corpus.story_store import load_clusterer, save_clusterer
 from storyline.model import LocalEntity
 from storyline.store import Store
 from storyline.store import schema as t
@@ -129,7 +129,7 @@ def _load_stages(store: Store, conn: Connection, generation: int) -> _Stages:
     return _Stages(
         entities=EntityStage.load(store, conn),
         reuse=_load_reuse(store, conn),
-        stories=_load_stories(store, conn),
+        stories=load_clusterer(store, conn),
         generation=generation,
     )
 
@@ -230,7 +230,7 @@ def _process_chunk(
     _write_stories(conn, stages.stories, touched)
     stages.entities.save(store, conn)
     store.save_state(conn, "reuse", dump_state(stages.reuse.to_state()))
-    store.save_state(conn, "stories", dump_state(stages.stories.to_state()))
+    save_clusterer(store, conn, stages.stories)
     ids = [a["id"] for a in pending]
     conn.execute(sa.update(t.articles).where(t.articles.c.id.in_(ids)).values(corpus_done=True))
     report.articles += len(pending)
@@ -252,21 +252,11 @@ def _load_reuse(store: Store, conn: Connection) -> ReuseIndex:
     return ReuseIndex.from_state(load_state(blob), text_lookup=text_of, keep_texts=False, conn=conn)
 
 
-def _load_stories(store: Store, conn: Connection) -> StoryClusterer:
-    """The story clusterer; its articles' features are rows of the store."""
-    features = StoredFeatures(conn)
-    blob = store.load_state("stories", conn)
-    if blob is None:
-        return StoryClusterer(features=features)
-    return StoryClusterer.from_state(load_state(blob), features=features)
-
-
 def _write_memberships(conn: Connection, clusterer: StoryClusterer, touched: set[str]) -> None:
     """Rewrite ``story_articles`` for the members of every touched live story."""
-    groups = clusterer.stories()
     for story_id in touched:
         live = clusterer.resolve(story_id)
-        members = groups.get(live, [])
+        members = clusterer.members(live)
         if not members:
             continue
         conn.execute(sa.delete(t.story_articles).where(t.story_articles.c.article_id.in_(members)))
@@ -275,7 +265,6 @@ def _write_memberships(conn: Connection, clusterer: StoryClusterer, touched: set
 
 def _write_stories(conn: Connection, clusterer: StoryClusterer, touched: set[str]) -> None:
     """Upsert story rows (title, size, dates, redirects) for touched stories; mark timelines stale."""
-    groups = clusterer.stories()
     a = t.articles
     for story_id in sorted(touched):
         live = clusterer.resolve(story_id)
@@ -292,7 +281,7 @@ def _write_stories(conn: Connection, clusterer: StoryClusterer, touched: set[str
                 )
             conn.execute(sa.delete(t.timeline_entries).where(t.timeline_entries.c.story_id == story_id))
             continue
-        members = groups.get(story_id, [])
+        members = clusterer.members(story_id)
         rows = conn.execute(
             sa.select(a.c.id, a.c.seq, a.c.title, a.c.published).where(a.c.id.in_(members)).order_by(a.c.seq)
         ).all()

@@ -40,7 +40,14 @@ def _create_v2(conn: Connection) -> None:
     t.story_features.create(conn, checkfirst=True)
 
 
-STEPS: dict[int, Callable[[Connection], None]] = {1: _create_v1, 2: _create_v2}
+def _create_v3(conn: Connection) -> None:
+    """Version 3: the story clusterer's stories and document frequencies as rows (a saved whole-clusterer state is moved there
+    by the next corpus update)."""
+    t.story_state.create(conn, checkfirst=True)
+    t.story_df.create(conn, checkfirst=True)
+
+
+STEPS: dict[int, Callable[[Connection], None]] = {1: _create_v1, 2: _create_v2, 3: _create_v3}
 
 
 def current_version(conn: Connection) -> int:

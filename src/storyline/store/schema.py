@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 metadata = sa.MetaData()
 
@@ -285,6 +285,27 @@ story_features = sa.Table(
     metadata,
     sa.Column("article_id", sa.String(32), primary_key=True),
     sa.Column("data", sa.JSON, nullable=False),
+)
+
+# The story clusterer's stories (schema version 3): one row per live story (its profile, members and
+# their arrival), or the story it was merged into; a chunk of articles rewrites only the stories it touched.
+story_state = sa.Table(
+    "story_state",
+    metadata,
+    sa.Column("story_id", sa.String(32), primary_key=True),
+    sa.Column("redirect_to", sa.String(32)),
+    sa.Column("data", sa.JSON),
+)
+
+# The story clusterer's document frequencies (schema version 3): a term (kind 0) or entity (kind 1)
+# with its article count, and its count at the last idf snapshot (null when first seen after it).
+story_df = sa.Table(
+    "story_df",
+    metadata,
+    sa.Column("kind", sa.SmallInteger, primary_key=True),
+    sa.Column("key", sa.Text, primary_key=True),  # a lemma or a normalized entity name, any length
+    sa.Column("count", sa.Integer, nullable=False),
+    sa.Column("snapshot", sa.Integer),
 )
 
 corpus_state = sa.Table(
