@@ -21,6 +21,7 @@ from storyline.corpus.state import dump_state, load_state
 from storyline.model import LocalEntity, Mention
 from storyline.store import Store
 from storyline.store import schema as t
+from storyline.store.store import delete_in
 
 STATE_NAME = "registry"
 
@@ -163,8 +164,7 @@ class EntityStage:
                     "data": state,
                 }
             )
-        for start in range(0, len(changed), 500):
-            conn.execute(sa.delete(t.entities).where(t.entities.c.id.in_(changed[start : start + 500])))
+        delete_in(conn, t.entities.c.id, changed)
         if rows:
             conn.execute(t.entities.insert(), rows)
         for old, survivor in redirects:

@@ -22,6 +22,7 @@ from storyline.corpus.state import dump_state, load_state
 from storyline.corpus.story_features import ArticleFeatures
 from storyline.store import Store
 from storyline.store import schema as t
+from storyline.store.store import delete_in
 
 if TYPE_CHECKING:
     from storyline.corpus.stories import StoryClusterer
@@ -88,7 +89,7 @@ def load_clusterer(store: Store, conn: Connection) -> StoryClusterer:
         return clusterer
     table = t.story_state
     stories, redirects = [], {}
-    for row in conn.execute(sa.select(table).order_by(table.c.story_id)):
+    for row in conn.execute(sa.select(table)):
         if row.redirect_to is not None:
             redirects[row.story_id] = row.redirect_to
         else:
@@ -104,8 +105,7 @@ def save_clusterer(store: Store, conn: Connection, clusterer: StoryClusterer) ->
     live, gone = clusterer.take_changes()
     changed = sorted(live) + sorted(gone)
     table = t.story_state
-    for start in range(0, len(changed), 500):
-        conn.execute(sa.delete(table).where(table.c.story_id.in_(changed[start : start + 500])))
+    delete_in(conn, table.c.story_id, changed)
     rows = [{"story_id": sid, "redirect_to": None, "data": data} for sid, data in live.items()]
     rows += [{"story_id": sid, "redirect_to": survivor, "data": None} for sid, survivor in gone.items()]
     if rows:
@@ -118,9 +118,7 @@ def _save_frequencies(conn: Connection, rows: list[tuple[int, str, int, int | No
     """Replace the document-frequency rows of the keys that changed."""
     df = t.story_df
     for kind in (0, 1):
-        keys = [key for k, key, _, _ in rows if k == kind]
-        for start in range(0, len(keys), 500):
-            conn.execute(sa.delete(df).where(df.c.kind == kind, df.c.key.in_(keys[start : start + 500])))
+        delete_in(conn, df.c.key, [key for k, key, _, _ in rows if k == kind], df.c.kind == kind)
     if rows:
         conn.execute(
             df.insert(), [{"kind": k, "key": key, "count": n, "snapshot": snap} for k, key, n, snap in rows]

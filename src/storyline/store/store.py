@@ -200,6 +200,15 @@ class Store:
                 yield c
 
 
+def delete_in(
+    conn: Connection, column: sa.Column[Any], values: Sequence[Any], *also: sa.ColumnElement[bool]
+) -> None:
+    """Delete the rows of ``column``'s table whose ``column`` is among ``values`` (and match ``also``),
+    in statements of at most 500 values."""
+    for part in _chunks(values, 500):
+        conn.execute(sa.delete(column.table).where(column.in_(part), *also))
+
+
 def raw_id(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
