@@ -133,7 +133,8 @@ def _drifting_story(clusterer: StoryClusterer) -> list:
 
 def test_a_story_that_falls_apart_is_split_and_the_split_is_recorded() -> None:
     clusterer = fed(
-        BACKGROUND, StoryConfig.from_settings(split_min_size=10, split_part_size=3, **FIXTURE_SETTINGS)
+        BACKGROUND,
+        StoryConfig.from_settings(split_min_size=10, split_part_size=3, repair_reach=0.0, **FIXTURE_SETTINGS),
     )
     results = _drifting_story(clusterer)
     splits = [e for r in results for e in r.events if e.kind == "split"]
@@ -394,7 +395,9 @@ def test_features_kept_in_the_store_give_the_same_split(tmp_path, monkeypatch: p
     from storyline.corpus.story_store import StoredFeatures
     from storyline.store import Store
 
-    config = StoryConfig.from_settings(split_min_size=10, split_part_size=3, **FIXTURE_SETTINGS)
+    config = StoryConfig.from_settings(
+        split_min_size=10, split_part_size=3, repair_reach=0.1, **FIXTURE_SETTINGS
+    )  # the repair reads every member's features back
     in_memory = fed(BACKGROUND, config)
     _drifting_story(in_memory)
     monkeypatch.setattr(StoredFeatures, "CACHE", 1)  # the split reads members' features back from rows
@@ -464,3 +467,121 @@ def test_a_whole_clusterer_blob_of_an_older_store_is_moved_to_rows(tmp_path) -> 
     assert reloaded.core_state() == before.core_state()
     assert reloaded.df.to_state() == before.df.to_state()
     store.close()
+
+
+#: Two events in one valley: k* a quake, w* a flood. w1 (quake and flood words) arrives early and
+#: joins the quake story; w2 and w3 follow it there before the flood has a story of its own.
+VALLEY = [
+    art("k1", "quake rubble rescue aftershock", "kestrel valley"),
+    art("w1", "quake rubble flood dam river", "kestrel valley,ribble dam"),
+    art("k2", "quake rubble aftershock collapse survivors", "kestrel valley"),
+    art("w2", "flood dam river levee evacuation", "ribble dam"),
+    art("w3", "flood river levee rainfall evacuation", "ribble dam"),
+    art("k3", "quake rescue collapse survivors rubble", "kestrel valley"),
+    art("w4", "flood dam levee rainfall river", "ribble dam"),
+    art("k4", "quake aftershock survivors rescue collapse", "kestrel valley"),
+]
+
+
+def _partition(assignments: dict[str, str]) -> list[list[str]]:
+    groups: dict[str, list[str]] = {}
+    for aid, sid in assignments.items():
+        groups.setdefault(sid, []).append(aid)
+    return sorted(sorted(g) for g in groups.values())
+
+
+def test_repair_regroups_a_story_and_its_neighbours_as_the_batch_would_and_keeps_the_id() -> None:
+    config = StoryConfig.from_settings(**FIXTURE_SETTINGS, split_min_size=4, repair_reach=0.1)
+    clusterer = fed(BACKGROUND + VALLEY, config)
+    batch = batch_cluster([replace(a, seq=i + 1) for i, a in enumerate(BACKGROUND + VALLEY)], config)
+    assert _partition(clusterer.assignments()) == _partition(batch)
+    assert (
+        clusterer.story_of("k4") == clusterer.story_of("k1") == story_id_for("k1")
+    )  # the quake keeps its id
+    (split,) = clusterer.events
+    assert (split.kind, split.story_id) == ("split", story_id_for("k1"))
+    assert split.other == story_id_for("w1") == clusterer.story_of("w4")  # founded by its earliest arrival
+    assert "re-clustered" in split.reason
+
+
+def test_without_repair_the_bisection_leaves_the_early_article_behind() -> None:
+    config = StoryConfig.from_settings(**FIXTURE_SETTINGS, split_min_size=4, repair_reach=0.0)
+    clusterer = fed(BACKGROUND + VALLEY, config)
+    assert clusterer.story_of("w1") == clusterer.story_of("k1")
+    assert clusterer.story_of("w2") == clusterer.story_of("w4") != clusterer.story_of("k1")
+
+
+def test_repair_moves_a_member_into_an_existing_story_and_records_the_move() -> None:
+    # the flood has its own story before the quake story is repaired: w1 moves into it
+    config = StoryConfig.from_settings(**FIXTURE_SETTINGS, split_min_size=4, repair_reach=0.1)
+    order = [
+        *VALLEY[:3],
+        art("w2", "flood levee evacuation rainfall", "ribble dam"),
+        art("w3", "flood river levee rainfall evacuation", "ribble dam"),
+        art("w4", "flood dam levee rainfall river evacuation", "ribble dam"),
+        art("k3", "quake rescue collapse survivors rubble", "kestrel valley"),
+    ]
+    clusterer = fed(BACKGROUND + order, config)
+    moves = [e for e in clusterer.events if e.kind == "move"]
+    assert [(e.story_id, e.other) for e in moves] == [(story_id_for("k1"), story_id_for("w2"))]
+    assert "w1" in moves[0].reason
+    assert clusterer.story_of("w1") == story_id_for("w2")
+    assert clusterer.story_of("k3") == story_id_for("k1")
+
+
+def test_repaired_stories_saved_as_rows_chunk_by_chunk_continue_like_one_run(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from storyline.store import Store
+
+    config = StoryConfig.from_settings(**FIXTURE_SETTINGS, split_min_size=4, repair_reach=0.1)
+    articles = BACKGROUND + VALLEY + FILLERS
+    straight = fed(articles, config)
+    assert any("re-clustered" in e.reason for e in straight.events)
+    store = Store(str(tmp_path / "rows.db"))
+    for start in range(0, len(articles), 3):
+        _chunk(store, articles[start : start + 3], config)
+    reloaded = _chunk(store, [])
+    assert reloaded.assignments() == straight.assignments()
+    assert reloaded.stories() == straight.stories()
+    assert reloaded.core_state() == straight.core_state()
+    assert {sid: s.to_state() for sid, s in reloaded._stories.items()} == {
+        sid: s.to_state() for sid, s in straight._stories.items()
+    }  # profiles, index keys and the next check too
+    store.close()
+
+
+def test_repair_holds_a_move_that_does_not_beat_staying_by_the_margin() -> None:
+    config = StoryConfig.from_settings(
+        **FIXTURE_SETTINGS, split_min_size=4, repair_reach=0.1, recheck_margin=1.0
+    )
+    order = [
+        *VALLEY[:3],
+        art("w2", "flood levee evacuation rainfall", "ribble dam"),
+        art("w3", "flood river levee rainfall evacuation", "ribble dam"),
+        art("w4", "flood dam levee rainfall river evacuation", "ribble dam"),
+        art("k3", "quake rescue collapse survivors rubble", "kestrel valley"),
+    ]
+    clusterer = fed(BACKGROUND + order, config)
+    assert not [e for e in clusterer.events if e.kind == "move"]
+    assert clusterer.story_of("w1") == story_id_for("k1")
+
+
+def test_reconcile_gives_each_group_the_old_id_it_shares_most_articles_with() -> None:
+    groups = [["a", "b", "x"], ["c", "d", "y"], ["z"]]
+    old_of = {"a": "s1", "b": "s1", "x": "s2", "c": "s2", "d": "s2", "y": "s1", "z": "s1"}
+    owner = stories_module._reconcile(groups, old_of, {"s1": 1, "s2": 2})
+    assert owner == {0: "s1", 1: "s2"}  # the single "z" keeps no id: it would be a new story
+
+
+def test_small_new_groups_fold_back_into_their_old_stories() -> None:
+    groups = [["a", "b", "c"], ["d", "e", "f"], ["g", "h"], ["i"]]
+    old_of = {"a": "s1", "b": "s1", "c": "s1", "d": "s2", "e": "s2", "f": "s2", "g": "s1", "h": "s2"}
+    old_of["i"] = "s3"  # its old story keeps no group: it stays where it is
+    owner = {0: "s1", 1: "s2"}
+    folded, kept_owner = stories_module._fold_small_parts(groups, owner, old_of, 3)
+    assert folded == [["a", "b", "c", "g"], ["d", "e", "f", "h"], ["i"]]
+    assert kept_owner == {0: "s1", 1: "s2"}
+    big = [["a", "b"], ["c", "d", "e"]]
+    assert stories_module._fold_small_parts(big, {0: "s1"}, dict.fromkeys("abcde", "s1"), 3) == (
+        big,
+        {0: "s1"},
+    )

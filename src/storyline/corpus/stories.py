@@ -12,12 +12,14 @@ but never below ``1 - time_weight``: a story may sleep for years and wake up aga
 article is compared with a few dozen stories, not all). Otherwise it founds a story whose id is
 ``s_`` + a hash of its first article id. Ids never change: when an article bridges two stories
 that are themselves similar enough (``merge_threshold``), the younger is merged into the older and
-its id redirects; when a story bisected at a size doubling falls apart, the far part becomes a new
-story; when an article joins a story, the story's few most recent members may move to another
-candidate story they now match better; a story still made of one article when it is old enough is
-absorbed by its most similar grown story (``orphan_threshold``: delayed commitment). All are recorded
-as :class:`StoryEvent`. :func:`batch_cluster` agglomerates a whole set with the same similarity and
-threshold (centroid linkage), then attaches the single articles left at ``orphan_threshold``.
+its id redirects; each time a story doubles in size, it and its close neighbours are re-clustered
+as the batch would and each resulting group keeps the id it shares most articles with (the repair;
+with ``repair_reach`` 0, a bisection splits off a far part instead); when an article joins a story,
+the story's few most recent members may move to another candidate story they now match better; a
+story still made of one article when it is old enough is absorbed by its most similar grown story
+(``orphan_threshold``: delayed commitment). All are recorded as :class:`StoryEvent`.
+:func:`batch_cluster` agglomerates a whole set with the same similarity and threshold (centroid
+linkage), then attaches the single articles left at ``orphan_threshold``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import math
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -110,6 +113,8 @@ class StoryConfig:
     merge_threshold: float = 0.0
     recheck_members: int = 0
     recheck_margin: float = 0.0
+    repair_reach: float = 0.0
+    repair_max_articles: int = 100
 
     @classmethod
     def from_settings(cls, **overrides: Any) -> StoryConfig:
@@ -579,7 +584,10 @@ class StoryClusterer:
         story = self._stories[self.resolve(story.id)]
         if len(story.members) >= story.next_split_check:
             story.next_split_check = max(self.config.split_min_size, 2 * len(story.members))
-            events += self._maybe_split(story, at_seq)
+            if self.config.repair_reach and len(story.members) <= self.config.repair_max_articles:
+                events += self._repair(story, at_seq)
+            else:
+                events += self._maybe_split(story, at_seq)
         self.events += events
         self._dirty.add(story.id)
         for event in events:
@@ -734,6 +742,115 @@ class StoryClusterer:
         survivor.next_split_check = max(survivor.next_split_check, self.config.split_min_size)
         return StoryEvent("merge", survivor.id, merged.id, at_seq, reason)
 
+    def _repair(self, story: _Story, at_seq: int) -> list[StoryEvent]:
+        """Local re-clustering: agglomerate the members of ``story`` and of its close neighbours as
+        :func:`batch_cluster` would, then give each resulting group the id of the region story it
+        shares most articles with. Ids are kept; an article that changes story is a recorded move, a
+        group matching no old story is a split, and an old story left without a group is merged into
+        the story that took most of its articles."""
+        c = self.config
+        region = self._repair_region(story)
+        members = [self._articles[aid] for s in region for aid in s.members]
+        groups = [[m.article_id for m in g] for g in _agglomerate(members, self.df, c)]
+        old_of = {aid: s.id for s in region for aid in s.members}
+        owner = _reconcile(groups, old_of, {s.id: s.created_seq for s in region})
+        groups, owner = _fold_small_parts(groups, owner, old_of, c.split_part_size)
+        groups = self._hold_moves(groups, owner, old_of, c.recheck_margin)
+        by_id = {s.id: s for s in region}
+        for s in region:
+            self._unpost(s)
+            self._dirty.add(s.id)
+        events: list[StoryEvent] = []
+        for gi, group in enumerate(groups):
+            order = sorted(group, key=lambda aid: (self._arrival[aid], aid))
+            if gi in owner:
+                target = by_id[owner[gi]]
+                if target.first_article not in group:
+                    target.first_article = order[0]
+            else:
+                source = Counter(old_of[aid] for aid in group).most_common(1)[0][0]
+                target = _Story(story_id_for(order[0], self._taken), order[0], self._clock, Profile())
+                self._stories[target.id] = target
+                self._dirty.add(target.id)
+                reason = f"{len(group)} articles re-clustered apart from it"
+                events.append(StoryEvent("split", source, target.id, at_seq, reason))
+            self._fill(target, order)
+        kept = set(owner.values())
+        for s in region:
+            if s.id not in kept:
+                dest = Counter(self._article_story[aid] for aid in s.members).most_common(1)[0][0]
+                del self._stories[s.id]
+                self._redirects[s.id] = dest
+                events.append(StoryEvent("merge", dest, s.id, at_seq, "its articles re-clustered into it"))
+            elif len(s.members) == 1 and s.id not in self._founded.get(s.created_seq, ()):
+                self._founded.setdefault(s.created_seq, []).append(s.id)  # orphan checks, as on reload
+        for aid, old in old_of.items():
+            new = self._article_story[aid]
+            if new != old and old in kept and new in by_id:
+                reason = f"article {aid} moved by re-clustering"
+                events.append(StoryEvent("move", old, new, at_seq, reason))
+        return events
+
+    def _hold_moves(
+        self, groups: list[list[str]], owner: dict[int, str], old_of: dict[str, str], margin: float
+    ) -> list[list[str]]:
+        """Hysteresis for repairs: an article the re-clustering moves from one kept story to another
+        moves only if it is more than ``margin`` more similar to its new group (without it) than to
+        the group keeping its old id; otherwise it stays."""
+        c = self.config
+        group_of_id = {sid: gi for gi, sid in owner.items()}
+        profiles: dict[int, Profile] = {}
+
+        def profile(gi: int) -> Profile:
+            if gi not in profiles:
+                profiles[gi] = _profile_of([self._articles[a] for a in groups[gi]], self.df, c)
+            return profiles[gi]
+
+        back: list[tuple[str, int, int]] = []
+        for gi in owner:
+            for aid in groups[gi]:
+                home = group_of_id.get(old_of[aid])
+                if home is None or home == gi:
+                    continue
+                article = Profile.of_article(self._articles[aid], c.specific_labels)
+                new = similarity(article, profile(gi).without(article, self.df), self.df, c)
+                if new <= similarity(article, profile(home), self.df, c) + margin:
+                    back.append((aid, gi, home))
+        kept = [list(g) for g in groups]
+        for aid, gi, home in back:
+            kept[gi].remove(aid)
+            kept[home].append(aid)
+        return kept
+
+    def _repair_region(self, story: _Story) -> list[_Story]:
+        """``story`` and its index candidates at least ``repair_reach`` similar to it, most similar
+        first, while the region stays within ``repair_max_articles`` articles."""
+        c = self.config
+        options = []
+        for sid in self._candidates(list(story.keys)):
+            other = self._stories[sid]
+            if sid != story.id:
+                score = similarity(story.profile, other.profile, self.df, c)
+                if score >= c.repair_reach:
+                    options.append((score, other))
+        region, total = [story], len(story.members)
+        for _, other in sorted(options, key=lambda p: (-p[0], p[1].created_seq, p[1].id)):
+            if total + len(other.members) <= c.repair_max_articles:
+                region.append(other)
+                total += len(other.members)
+        return region
+
+    def _fill(self, story: _Story, members: list[str]) -> None:
+        """Make ``members`` (in arrival order) the whole of ``story``: profile, index keys, next check."""
+        c = self.config
+        story.members = members
+        story.profile = _profile_of([self._articles[aid] for aid in members], self.df, c)
+        story.keys = {}
+        for aid in members:
+            self._article_story[aid] = story.id
+            self._post(story, lookup_keys(self._articles[aid], self.df, c.lookup_terms))
+        story.next_split_check = max(c.split_min_size, 2 * len(members))
+
     def _maybe_split(self, story: _Story, at_seq: int) -> list[StoryEvent]:
         """Bisect a story's articles; a far part of some size leaves as a new story."""
         members = [self._articles[aid] for aid in story.members]
@@ -877,6 +994,39 @@ class StoryClusterer:
 
 
 # --- batch agglomeration -------------------------------------------------------------------------
+
+
+def _reconcile(groups: list[list[str]], old_of: dict[str, str], created: dict[str, int]) -> dict[int, str]:
+    """Group index -> the old story id it keeps: pairs (group, old story) by most shared articles
+    (ties: the older story), each group and each old story used once."""
+    overlap = Counter((gi, old_of[aid]) for gi, group in enumerate(groups) for aid in group)
+    owner: dict[int, str] = {}
+    used: set[str] = set()
+    for (gi, sid), _ in sorted(overlap.items(), key=lambda p: (-p[1], created[p[0][1]], p[0][1], p[0][0])):
+        if gi not in owner and sid not in used:
+            owner[gi] = sid
+            used.add(sid)
+    return owner
+
+
+def _fold_small_parts(
+    groups: list[list[str]], owner: dict[int, str], old_of: dict[str, str], min_size: int
+) -> tuple[list[list[str]], dict[int, str]]:
+    """Hysteresis for repairs: a group of fewer than ``min_size`` articles that keeps no old id
+    does not become a new story; each of its articles goes back to the group holding its old story's
+    id (or stays, if that story keeps none)."""
+    group_of_id = {sid: gi for gi, sid in owner.items()}
+    kept: list[list[str]] = [list(g) for g in groups]
+    for gi, group in enumerate(groups):
+        if gi in owner or len(group) >= min_size:
+            continue
+        for aid in group:
+            home = group_of_id.get(old_of[aid])
+            if home is not None:
+                kept[home].append(aid)
+                kept[gi].remove(aid)
+    index = [gi for gi, g in enumerate(kept) if g]
+    return [kept[gi] for gi in index], {new: owner[gi] for new, gi in enumerate(index) if gi in owner}
 
 
 def _profile_of(members: list[ArticleFeatures], df: DocumentFrequencies, config: StoryConfig) -> Profile:
