@@ -483,6 +483,16 @@ VALLEY = [
 ]
 
 
+#: The flood founds its own story (w2) before the quake story is repaired; w1 sits in the quake story.
+VALLEY_FLOOD_OWN_STORY = [
+    *VALLEY[:3],
+    art("w2", "flood levee evacuation rainfall", "ribble dam"),
+    art("w3", "flood river levee rainfall evacuation", "ribble dam"),
+    art("w4", "flood dam levee rainfall river evacuation", "ribble dam"),
+    art("k3", "quake rescue collapse survivors rubble", "kestrel valley"),
+]
+
+
 def _partition(assignments: dict[str, str]) -> list[list[str]]:
     groups: dict[str, list[str]] = {}
     for aid, sid in assignments.items():
@@ -512,16 +522,9 @@ def test_without_repair_the_bisection_leaves_the_early_article_behind() -> None:
 
 
 def test_repair_moves_a_member_into_an_existing_story_and_records_the_move() -> None:
-    # the flood has its own story before the quake story is repaired: w1 moves into it
+    # w1 moves into the flood's story
     config = StoryConfig.from_settings(**FIXTURE_SETTINGS, split_min_size=4, repair_reach=0.1)
-    order = [
-        *VALLEY[:3],
-        art("w2", "flood levee evacuation rainfall", "ribble dam"),
-        art("w3", "flood river levee rainfall evacuation", "ribble dam"),
-        art("w4", "flood dam levee rainfall river evacuation", "ribble dam"),
-        art("k3", "quake rescue collapse survivors rubble", "kestrel valley"),
-    ]
-    clusterer = fed(BACKGROUND + order, config)
+    clusterer = fed(BACKGROUND + VALLEY_FLOOD_OWN_STORY, config)
     moves = [e for e in clusterer.events if e.kind == "move"]
     assert [(e.story_id, e.other) for e in moves] == [(story_id_for("k1"), story_id_for("w2"))]
     assert "w1" in moves[0].reason
@@ -553,14 +556,7 @@ def test_repair_holds_a_move_that_does_not_beat_staying_by_the_margin() -> None:
     config = StoryConfig.from_settings(
         **FIXTURE_SETTINGS, split_min_size=4, repair_reach=0.1, recheck_margin=1.0
     )
-    order = [
-        *VALLEY[:3],
-        art("w2", "flood levee evacuation rainfall", "ribble dam"),
-        art("w3", "flood river levee rainfall evacuation", "ribble dam"),
-        art("w4", "flood dam levee rainfall river evacuation", "ribble dam"),
-        art("k3", "quake rescue collapse survivors rubble", "kestrel valley"),
-    ]
-    clusterer = fed(BACKGROUND + order, config)
+    clusterer = fed(BACKGROUND + VALLEY_FLOOD_OWN_STORY, config)
     assert not [e for e in clusterer.events if e.kind == "move"]
     assert clusterer.story_of("w1") == story_id_for("k1")
 
