@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from dataclasses import replace
 
 import pytest
@@ -581,3 +582,31 @@ def test_small_new_groups_fold_back_into_their_old_stories() -> None:
         big,
         {0: "s1"},
     )
+
+
+def _overlapping_topics(n: int, seed: int) -> list[ArticleFeatures]:
+    """Articles of six topics, each borrowing two words (and sometimes a place) from the next."""
+    rng = random.Random(seed)
+    topics = [[f"w{t}_{i}" for i in range(8)] for t in range(6)]
+    articles = []
+    for k in range(n):
+        t = rng.randrange(6)
+        after = (t + 1) % 6
+        words = rng.sample(topics[t], 4) + rng.sample(topics[after], 2)
+        places = f"place{t},place{after}" if rng.random() < 0.1 else f"place{t}"
+        articles.append(art(f"r{k}", " ".join(words), places))
+    return articles
+
+
+@pytest.mark.parametrize("repair_reach", [0.0, 0.1])
+def test_every_article_is_a_member_of_the_story_it_is_assigned_to(repair_reach: float) -> None:
+    config = StoryConfig.from_settings(
+        split_min_size=6, repair_reach=repair_reach, **FIXTURE_SETTINGS, **ORPHANS
+    )
+    clusterer = fed(_overlapping_topics(200, seed=0), config)
+    kinds = {e.kind for e in clusterer.events}
+    assert {"merge", "split"} <= kinds  # stories that absorbed others are split or repaired later
+    stories = clusterer.stories()
+    assert sum(len(m) for m in stories.values()) == len(clusterer) == 200
+    for aid, sid in clusterer.assignments().items():
+        assert aid in stories[sid]

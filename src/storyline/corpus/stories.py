@@ -757,9 +757,7 @@ class StoryClusterer:
         groups, owner = _fold_small_parts(groups, owner, old_of, c.split_part_size)
         groups = self._hold_moves(groups, owner, old_of, c.recheck_margin)
         by_id = {s.id: s for s in region}
-        for s in region:
-            self._unpost(s)
-            self._dirty.add(s.id)
+        self._dirty.update(by_id)
         events: list[StoryEvent] = []
         for gi, group in enumerate(groups):
             order = sorted(group, key=lambda aid: (self._arrival[aid], aid))
@@ -775,10 +773,12 @@ class StoryClusterer:
                 reason = f"{len(group)} articles re-clustered apart from it"
                 events.append(StoryEvent("split", source, target.id, at_seq, reason))
             self._fill(target, order)
+            target.next_split_check = max(c.split_min_size, 2 * len(order))
         kept = set(owner.values())
         for s in region:
             if s.id not in kept:
                 dest = Counter(self._article_story[aid] for aid in s.members).most_common(1)[0][0]
+                self._unpost(s)
                 del self._stories[s.id]
                 self._redirects[s.id] = dest
                 events.append(StoryEvent("merge", dest, s.id, at_seq, "its articles re-clustered into it"))
@@ -841,15 +841,16 @@ class StoryClusterer:
         return region
 
     def _fill(self, story: _Story, members: list[str]) -> None:
-        """Make ``members`` (in arrival order) the whole of ``story``: profile, index keys, next check."""
+        """Make ``members`` (in arrival order) the whole of ``story``: its profile, its index keys and
+        the article -> story map are rebuilt from the members' kept features."""
         c = self.config
+        self._unpost(story)
         story.members = members
         story.profile = _profile_of([self._articles[aid] for aid in members], self.df, c)
         story.keys = {}
         for aid in members:
             self._article_story[aid] = story.id
             self._post(story, lookup_keys(self._articles[aid], self.df, c.lookup_terms))
-        story.next_split_check = max(c.split_min_size, 2 * len(members))
 
     def _maybe_split(self, story: _Story, at_seq: int) -> list[StoryEvent]:
         """Bisect a story's articles; a far part of some size leaves as a new story."""
@@ -862,31 +863,21 @@ class StoryClusterer:
         score = similarity(part, _profile_of(rest, self.df, self.config), self.df, plain)
         if score >= self.config.split_ratio * self.config.join_threshold:
             return []
-        event = self._split_off(story, group, part, at_seq, score)
-        story.profile = _profile_of(rest, self.df, self.config)
-        self._unpost(story)
-        story.keys = {}
-        for m in rest:
-            self._post(story, lookup_keys(m, self.df, self.config.lookup_terms))
+        moved = {m.article_id for m in group}
+        event = self._split_off(story, moved, at_seq, score)
+        self._fill(story, [aid for aid in story.members if aid not in moved])
         return [event]
 
-    def _split_off(
-        self, story: _Story, group: list[ArticleFeatures], part: Profile, at_seq: int, score: float
-    ) -> StoryEvent:
-        """Move ``group`` out of ``story`` into a new story founded by its earliest arrival."""
-        moved = {m.article_id for m in group}
+    def _split_off(self, story: _Story, moved: set[str], at_seq: int, score: float) -> StoryEvent:
+        """A new story, founded by its earliest arrival, of the articles ``moved`` out of ``story``
+        (which the caller then refills with the rest)."""
         founder = min(moved, key=lambda aid: (self._arrival[aid], aid))
         sid = story_id_for(founder, self._taken)
-        new = _Story(sid, founder, self._clock, part)
-        new.members = [aid for aid in story.members if aid in moved]
-        new.next_split_check = max(self.config.split_min_size, 2 * len(new.members))
-        story.members = [aid for aid in story.members if aid not in moved]
+        new = _Story(sid, founder, self._clock, Profile())
         self._stories[sid] = new
-        for aid in new.members:
-            self._article_story[aid] = sid
-        for m in group:
-            self._post(new, lookup_keys(m, self.df, self.config.lookup_terms))
-        reason = f"{len(group)} articles left; similarity to the rest {score:.3f}"
+        self._fill(new, [aid for aid in story.members if aid in moved])
+        new.next_split_check = max(self.config.split_min_size, 2 * len(new.members))
+        reason = f"{len(moved)} articles left; similarity to the rest {score:.3f}"
         return StoryEvent("split", story.id, sid, at_seq, reason)
 
     # --- state ---------------------------------------------------------------------------------
