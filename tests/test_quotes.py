@@ -209,3 +209,32 @@ def test_orphan_closing_mark_is_recovered_from_the_paragraph_start():
     (quote,) = find_quoted_spans(text)
     assert (quote.start, quote.end) == (0, 17)
     assert not quote.balanced
+
+
+def test_reported_clause_with_a_cue_verb_is_not_taken_for_a_parenthetical(quotes_of):
+    # "welcome" is a cue verb too, but here it opens what the officials said
+    text = "Despite the negative coverage, local officials said they welcome the national attention."
+    quote = _only(quotes_of(text))
+    assert quote.cue == "said"
+    assert quote.text == "they welcome the national attention"
+    assert quote.speaker.surface == "local officials"
+
+
+def test_attribution_inside_the_speakers_relative_clause_is_kept(quotes_of):
+    text = "Barkley, who said he usually votes for Democrats, said the best candidate is John Kasich."
+    quotes = quotes_of(text)
+    contents = sorted(q.text for q in quotes)
+    assert contents == ["he usually votes for Democrats", "the best candidate is John Kasich"], contents
+
+
+def test_quotation_in_a_clause_after_the_cue_is_its_own_mixed_quote(quotes_of):
+    text = (
+        "“He stands for the middle class,” Anderson said, adding that Sanders is "
+        "“the most trustworthy of the candidates.”"
+    )
+    quotes = quotes_of(text)
+    assert [q.kind for q in quotes] == ["direct", "mixed"], [(q.kind, q.text) for q in quotes]
+    assert quotes[0].text == "“He stands for the middle class,”"
+    assert quotes[1].cue == "adding"
+    assert quotes[1].text.startswith("that Sanders is “the most trustworthy")
+    assert quotes[1].speaker.name == quotes[0].speaker.name == "Anderson"

@@ -274,6 +274,11 @@ def direct_candidates(doc: Doc, quotes: list[QuotedSpan], index: TextIndex) -> l
                         doc, quote, parse_verb, medium_phrase(parse_verb), confidence - 0.1, note
                     )
         same_cue = candidate is not None and last is not None and _same_verb(candidate, last)
+        if (same_cue or candidate is None) and last is not None and _in_later_clause(index, quote, last):
+            # '"...," she said, adding that he is "the best."': the second quotation belongs to a
+            # clause after the cue; the indirect pass makes it a mixed quote of its own
+            same_cue, candidate = False, None
+            last = None
         joins = candidate is None and last is not None and words >= 1
         if last is not None and (
             same_cue
@@ -299,6 +304,26 @@ def direct_candidates(doc: Doc, quotes: list[QuotedSpan], index: TextIndex) -> l
             last_slot_end = slot_end
             prev_end = quote.end
     return found
+
+
+def _in_later_clause(index: TextIndex, quote: QuotedSpan, last: Candidate) -> bool:
+    """The quotation hangs from a verb that stands between ``last``'s cue and the quotation
+    (``adding that he is "..."``): it is not a continuation of ``last``."""
+    if last.verb is None or last.cue_chars(index.doc)[0] < last.end:  # type: ignore[index]
+        return False
+    doc = index.doc
+    first = index.token_at_or_after(quote.start)
+    inside = index.token_at_or_after(quote.inner[0])
+    if inside >= len(doc) or index.paragraph_of(quote.start) != index.paragraph_of(last.end - 1):
+        return False
+    token = doc[inside]
+    for _ in range(12):
+        if token.i == last.verb.i or token.i == token.head.i:
+            return False
+        if last.verb.i < token.i < first and token.pos_ in {"VERB", "AUX"}:
+            return True
+        token = token.head
+    return False
 
 
 def _cue_before_candidate(

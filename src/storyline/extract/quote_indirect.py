@@ -308,13 +308,24 @@ def _clause_candidate(verb: Token) -> Candidate | None:
         parts = _clause_parts(verb, child)
         if parts:
             return _make(verb, parts, medium, subject_of(verb), 0.7)
-    if verb.dep_ in {"parataxis", "ccomp"} and cue_lemma(verb) in lexicon().clause_verbs:
+    if (
+        verb.dep_ in {"parataxis", "ccomp"}
+        and cue_lemma(verb) in lexicon().clause_verbs
+        and not _reported_by_head(verb)
+    ):
         words = [t for t in verb.subtree if not t.is_punct]
         if any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children) and len(words) <= 8:
             parts = _parenthetical_parts(verb)
             if parts:
                 return _make(verb, parts, medium_phrase(verb), subject_of(verb), 0.6)
     return None
+
+
+def _reported_by_head(verb: Token) -> bool:
+    """The verb opens the clause its head reports ("officials said they welcome ..."), so it is
+    not a parenthetical cue around the head clause."""
+    head = verb.head
+    return verb.dep_ == "ccomp" and head.i < verb.i and cue_lemma(head) in lexicon().clause_verbs
 
 
 def _infinitive_candidate(verb: Token) -> Candidate | None:

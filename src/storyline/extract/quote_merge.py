@@ -126,11 +126,24 @@ def _absorbs(doc: Doc, candidate: Candidate, accepted: list[Candidate]) -> list[
             return None
         if cue is not None and other.covers(cue[0]):
             return None
-        if other.cue is not None and any(
-            s < e2 and s2 < e for s, e in candidate.parts for s2, e2 in _named_by(doc, other)
+        if (
+            other.cue is not None
+            and not _within_source(doc, candidate, other)
+            and any(s < e2 and s2 < e for s, e in candidate.parts for s2, e2 in _named_by(doc, other))
         ):
             return None
     return absorbed
+
+
+def _within_source(doc: Doc, candidate: Candidate, other: Candidate) -> bool:
+    """``candidate`` (cue and content) lies inside ``other``'s source phrase: an attribution in
+    the source's relative clause ("Barkley, who said he votes Democratic, said ...")."""
+    if other.source is None:
+        return False
+    cue = candidate.cue_chars(doc)
+    first = min([candidate.start] + ([cue[0]] if cue else []))
+    last = max([candidate.end] + ([cue[1]] if cue else []))
+    return other.source.start_char <= first and last <= other.source.end_char
 
 
 def attach_governed(index: TextIndex, candidate: Candidate, accepted: list[Candidate]) -> Candidate:
