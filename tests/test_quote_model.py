@@ -88,3 +88,12 @@ def test_to_toml_round_trips_names_with_quotes_and_accents():
     raw = tomllib.loads(to_toml(model))
     assert raw["weights"] == model["weights"]
     assert (raw["threshold"], raw["intercept"]) == (0.5, -0.25)
+
+
+def test_generic_candidate_takes_an_object_with_its_complement(nlp):
+    doc = nlp("The senator called the plan a disaster.")
+    verb = next(t for t in doc if t.lower_ == "called")
+    candidate, kind, _ = generic_candidate(verb)
+    assert kind == "complement"
+    assert doc.text[candidate.start : candidate.end] == "the plan a disaster"
+    assert candidate.source is not None and candidate.source.text == "The senator"

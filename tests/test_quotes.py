@@ -238,3 +238,20 @@ def test_quotation_in_a_clause_after_the_cue_is_its_own_mixed_quote(quotes_of):
     assert quotes[1].cue == "adding"
     assert quotes[1].text.startswith("that Sanders is “the most trustworthy")
     assert quotes[1].speaker.name == quotes[0].speaker.name == "Anderson"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a subject inside the quotation is not its speaker
+        "Footage of the preacher appears again. “The West will eventually turn against its Muslim "
+        "citizens,” he says.",
+        # a place the NER recognised is not a person
+        "The trade talks were short. Britain will not get a quick deal. “It is not going to happen "
+        "any time soon,” he warned.",
+    ],
+)
+def test_pronoun_is_not_resolved_to_a_place_or_a_subject_inside_the_quote(quotes_of, text):
+    quote = next(q for q in quotes_of(text) if q.kind == "direct")
+    assert quote.speaker.name is None
+    assert quote.speaker.reason == "pronoun with no antecedent"

@@ -43,6 +43,7 @@ from storyline.extract.quote_types import Candidate
 MODEL_FILE = "quote_model.toml"
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _SKIP_LEMMAS = frozenset({"be", "have", "do", "'s"})
+_COMPLEMENT_START_DEPS = frozenset({"dobj", "dep", "nmod", "oprd"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,9 @@ def _content_head(token: Token) -> tuple[str, Token, Token | None] | None:
     for child in rights:
         if child.dep_ == "xcomp" and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
             return "infinitive", child, None
+    complements = [c for c in rights if c.dep_ == "oprd"]
+    if complements and token.pos_ == "VERB":  # "called Trump “crazy”": object and its complement
+        return "complement", complements[-1], None
     for child in rights:
         if child.dep_ == "dobj" and token.pos_ != "NOUN":
             return "object", child, None
@@ -122,6 +126,8 @@ def generic_candidate(token: Token) -> tuple[Candidate, str, Token] | None:
     start, end = _subtree_range(head)
     if kind == "infinitive" or (kind == "clause" and head.i > token.i):
         start = min([start] + [c.i for c in head.children if c.dep_ in {"aux", "mark"} and c.i < head.i])
+    if kind == "complement":
+        start = min([start] + [c.left_edge.i for c in token.rights if c.dep_ in _COMPLEMENT_START_DEPS])
     if kind == "infinitive":  # "pressed the spouse to organize": the object joins the content
         addressee = next((c for c in token.children if c.dep_ == "dobj" and token.i < c.i < head.i), None)
         start = min(start, addressee.left_edge.i) if addressee is not None else start

@@ -221,7 +221,8 @@ class SpeakerResolver:
         Nearer sentences score higher; the subject of a sentence (more so of its main verb),
         a known agreeing gender and the previous quote's speaker get a bonus; a name inside a
         quotation or modifying another noun ("Obama consultant Cornell Belcher") a malus.
-        Capitalized subjects the NER missed or mislabelled compete with a lower score.
+        Capitalized subjects the NER missed or mislabelled compete with a lower score, unless
+        they stand inside a quotation or the NER took them for a place or a people.
         """
         doc = self.doc
         token = char_span(doc, before, before + 1)
@@ -266,6 +267,14 @@ class SpeakerResolver:
                 ):
                     continue
                 if names.is_role_word(word.text) or word.lower_ in lexicon().groups:
+                    continue
+                if any(s <= word.idx < e for s, e in self.quoted):
+                    continue  # a subject inside the quotation is not who speaks it
+                if word.i in covered and any(  # the NER saw a place or a people, not a person
+                    self.by_cluster.get(m.cluster) is not None
+                    and self.by_cluster[m.cluster].label in {"GPE", "LOC", "NORP"}
+                    for m in self._mentions_in(word.idx, word.idx + len(word.text) + 1)
+                ):
                     continue
                 name = (
                     doc[word.left_edge.i : word.i + 1].text if word.left_edge.pos_ == "PROPN" else word.text
