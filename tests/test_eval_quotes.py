@@ -171,3 +171,34 @@ def test_parse_cache_is_written_once_and_read_back(tmp_path: Path):
     again = list(ev.parsed_documents(documents, tmp_path, "demo"))
     assert [doc.text for doc in again] == first == [TEXT, "Lind said the vote was fair."]
     assert [t.dep_ for t in again[1]] == [t.dep_ for t in next(ev.parsed_documents(documents[1:], None))]
+
+
+def test_speaker_judge_counts_only_the_named_head_of_a_gold_source():
+    from storyline.nlp import load_nlp
+
+    text = "Ted Cruz spoke. A senior Cruz adviser said it. Sen. Ted Cruz said that."
+    doc = load_nlp()(text)
+    mentions = [
+        SimpleNamespace(start=0, end=8, cluster=0),  # Ted Cruz
+        SimpleNamespace(start=25, end=29, cluster=0),  # (a senior) Cruz (adviser)
+        SimpleNamespace(start=text.index("Ted Cruz said"), end=text.index(" said that"), cluster=0),
+    ]
+    by_cluster = {0: SimpleNamespace(cluster=0, name="Ted Cruz", label="PERSON", titles=[])}
+    adviser = ((text.index("A senior"), text.index(" said it")),)
+    senator = ((text.index("Sen."), text.index(" said that")),)
+    # Without the parse every named mention inside a source counts; with it only the head.
+    assert ev.gold_referents(adviser, text, mentions, by_cluster) == [(0, "Ted Cruz")]
+    assert ev.gold_referents(adviser, text, mentions, by_cluster, None, doc) is None
+    assert ev.gold_referents(senator, text, mentions, by_cluster, None, doc) == [(0, "Ted Cruz")]
+    gold = [
+        ev.Attribution(content=((text.index("it"), text.index("it") + 2),), source=adviser),
+        ev.Attribution(content=((text.index("that"), text.index("that") + 4),), source=senator),
+    ]
+    # Our speakers: Cruz for the adviser's words (wrong, but not judgeable as a person), Cruz for his own.
+    system = [ev.Attribution(g.content, (), (), "direct", "Ted Cruz", 0) for g in gold]
+    counts = ev.speaker_judgements(system, gold, text, mentions, list(by_cluster.values()), doc)
+    assert counts["speaker_judged"] == 1 and counts["speaker_right"] == 1
+    assert counts["speaker_modifier_judged"] == 1 and counts["speaker_modifier_avoided"] == 0
+    system[0] = ev.Attribution(gold[0].content, (), (), "direct", None, None)
+    counts = ev.speaker_judgements(system, gold, text, mentions, list(by_cluster.values()), doc)
+    assert counts["speaker_modifier_avoided"] == 1

@@ -255,3 +255,11 @@ def test_pronoun_is_not_resolved_to_a_place_or_a_subject_inside_the_quote(quotes
     quote = next(q for q in quotes_of(text) if q.kind == "direct")
     assert quote.speaker.name is None
     assert quote.speaker.reason == "pronoun with no antecedent"
+
+
+def test_a_name_that_modifies_the_source_noun_is_not_the_speaker(quotes_of):
+    text = "Ted Cruz spoke in Iowa on Monday. “We will win this state,” a senior Cruz adviser said."
+    quote = next(q for q in quotes_of(text) if q.kind == "direct")
+    assert quote.speaker.surface == "a senior Cruz adviser"
+    assert quote.speaker.name != "Ted Cruz"
+    assert quote.speaker.cluster is None

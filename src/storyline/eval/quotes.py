@@ -159,9 +159,17 @@ def score_document(system: list[Attribution], gold: list[Attribution]) -> Counte
 
 
 def speaker_judgements(
-    system: list[Attribution], gold: list[Attribution], text: str, mentions: list[Any], entities: list[Any]
+    system: list[Attribution],
+    gold: list[Attribution],
+    text: str,
+    mentions: list[Any],
+    entities: list[Any],
+    doc: Any = None,
 ) -> Counter[str]:
-    """Speaker accuracy counts for the direct quotes found in one document (named and pronoun sources)."""
+    """Speaker accuracy counts for the direct quotes found in one document (named and pronoun
+    sources). With the parse ``doc``, a gold source names only the mention that holds its head
+    word; a source that merely mentions someone ("a senior Cruz adviser") is counted apart, as
+    avoided when our speaker is not that someone."""
     counts: Counter[str] = Counter()
     by_cluster = {e.cluster: e for e in entities}
     gold_sources = sorted(g.source for g in gold if g.source)
@@ -169,7 +177,12 @@ def speaker_judgements(
         s, g = system[i], gold[j]
         if s.kind != "direct" or not g.source:
             continue
-        referents = gold_referents(g.source, text, mentions, by_cluster, gold_sources)
+        referents = gold_referents(g.source, text, mentions, by_cluster, gold_sources, doc)
+        if referents is None and doc is not None:
+            modifiers = gold_referents(g.source, text, mentions, by_cluster, gold_sources)
+            if modifiers and not _is_pronoun(g.source, text):
+                counts["speaker_modifier_judged"] += 1
+                counts["speaker_modifier_avoided"] += not speaker_matches(s, modifiers)
         if referents is None:
             counts["speaker_unnamed"] += 1
             counts["speaker_unnamed_span_overlap"] += bool(s.source and overlap(s.source, g.source))
@@ -194,10 +207,14 @@ def gold_referents(
     mentions: list[Any],
     by_cluster: dict[int, Any],
     gold_sources: list[Fragments] | None = None,
+    doc: Any = None,
 ) -> list[tuple[int | None, str]] | None:
     """(cluster, name) of the persons a gold source may refer to; None when it names nobody.
 
-    A source containing named mentions refers to them. A lone "he"/"she" (or "him"/"her")
+    A source containing named mentions refers to them; given the parse ``doc``, only to the
+    mention that holds the source's head word or stands in apposition to it ("Sen. Marco
+    Rubio", "Huma Abedin, vice chairwoman ..."), so that "the Russian leader", "Clinton's aide"
+    or "a senior Cruz adviser" names nobody (the owner or the modifier is not who speaks). A lone "he"/"she" (or "him"/"her")
     refers to either of two antecedents, both accepted: the person named in the nearest
     preceding gold source (its first person name of agreeing gender, else its first name of
     any type), and the nearest preceding person mention of agreeing gender. Anything else
@@ -220,6 +237,8 @@ def gold_referents(
         return mention.cluster, entity.name if entity is not None else mention.text
 
     inside = named_in(source)
+    if doc is not None:
+        inside = [m for m in inside if _holds_head(doc, source, m)]
     if inside:
         return [referent(m) for m in inside]
     if not _is_pronoun(source, text):
@@ -238,6 +257,20 @@ def gold_referents(
             found.append(referent(mention))
             break
     return found
+
+
+def _holds_head(doc: Any, source: Fragments, mention: Any) -> bool:
+    """The mention holds the head word of the source's first fragment or an apposition of it
+    (or, under a proper-noun head, a part of the same name)."""
+    span = doc.char_span(source[0][0], source[0][1], alignment_mode="expand")
+    if span is None:
+        return True
+    root = span.root
+    joined = {"appos", "compound", "flat"} if root.pos_ == "PROPN" else {"appos"}
+    heads = [root] + [t for t in root.children if t.dep_ in joined]
+    if root.dep_ == "appos":
+        heads.append(root.head)
+    return any(mention.start <= t.idx < mention.end for t in heads)
 
 
 def speaker_matches(system: Attribution, referents: list[tuple[int | None, str]]) -> bool:
@@ -297,6 +330,10 @@ def summarize(counts: Counter[str]) -> dict[str, Any]:
                 counts["speaker_unnamed_span_overlap"] / counts["speaker_unnamed"]
                 if counts["speaker_unnamed"]
                 else 0.0
+            ),
+            "modifier_sources_judged": counts["speaker_modifier_judged"],
+            "modifier_avoided_share": _share(
+                counts["speaker_modifier_avoided"], counts["speaker_modifier_judged"]
             ),
         },
         "crashes": counts["crashes"],
@@ -384,7 +421,7 @@ def evaluate(root: Path, split: str, limit: int | None = None, cache: Path | Non
             mentions, entities, quotes = [], [], []
         system = system_attributions(quotes, document.text)
         counts.update(score_document(system, gold))
-        counts.update(speaker_judgements(system, gold, document.text, mentions, entities))
+        counts.update(speaker_judgements(system, gold, document.text, mentions, entities, doc))
     result = summarize(counts)
     result["split"] = split
     result["seconds"] = round(time.perf_counter() - started, 1)

@@ -159,7 +159,10 @@ class SpeakerResolver:
         if not inside:
             return None
         root = source.root
-        heads = {root.i} | {c.i for c in root.children if c.dep_ in {"appos", "compound", "flat"}}
+        # "Senator Marco Rubio": parts of one name; but "a senior Cruz adviser", "the Trump
+        # campaign": the name only modifies the noun that speaks
+        joined = {"appos", "compound", "flat"} if root.pos_ == "PROPN" else {"appos"}
+        heads = {root.i} | {c.i for c in root.children if c.dep_ in joined}
         if root.dep_ == "appos":
             heads.add(root.head.i)
         for mention in inside:
