@@ -178,11 +178,13 @@ def speaker_judgements(
         if s.kind != "direct" or not g.source:
             continue
         referents = gold_referents(g.source, text, mentions, by_cluster, gold_sources, doc)
-        if referents is None and doc is not None:
-            modifiers = gold_referents(g.source, text, mentions, by_cluster, gold_sources)
-            if modifiers and not _is_pronoun(g.source, text):
-                counts["speaker_modifier_judged"] += 1
-                counts["speaker_modifier_avoided"] += not speaker_matches(s, modifiers)
+        anywhere = gold_referents(g.source, text, mentions, by_cluster, gold_sources)
+        if anywhere is not None:  # the judge before heads: any named mention in the source
+            counts["speaker_judged_any_mention"] += 1
+            counts["speaker_right_any_mention"] += speaker_matches(s, anywhere)
+        if referents is None and anywhere and doc is not None and not _is_pronoun(g.source, text):
+            counts["speaker_modifier_judged"] += 1
+            counts["speaker_modifier_avoided"] += not speaker_matches(s, anywhere)
         if referents is None:
             counts["speaker_unnamed"] += 1
             counts["speaker_unnamed_span_overlap"] += bool(s.source and overlap(s.source, g.source))
@@ -331,6 +333,10 @@ def summarize(counts: Counter[str]) -> dict[str, Any]:
                 if counts["speaker_unnamed"]
                 else 0.0
             ),
+            "right_person_share_any_mention": _share(
+                counts["speaker_right_any_mention"], counts["speaker_judged_any_mention"]
+            ),
+            "any_mention_judged": counts["speaker_judged_any_mention"],
             "modifier_sources_judged": counts["speaker_modifier_judged"],
             "modifier_avoided_share": _share(
                 counts["speaker_modifier_avoided"], counts["speaker_modifier_judged"]
