@@ -263,3 +263,15 @@ def test_a_name_that_modifies_the_source_noun_is_not_the_speaker(quotes_of):
     assert quote.speaker.surface == "a senior Cruz adviser"
     assert quote.speaker.name != "Ted Cruz"
     assert quote.speaker.cluster is None
+
+
+def test_a_closing_relative_clause_with_its_own_cue_is_a_second_attribution(quotes_of):
+    text = "Peter Kral urged the judge to give him a fair sentence, which he said was not a prison term."
+    quotes = quotes_of(text)
+    assert [(q.cue, q.text) for q in quotes] == [
+        ("urged", "the judge to give him a fair sentence"),
+        ("said", "which he said was not a prison term"),
+    ]
+    relative = quotes[1]
+    assert [text[s:e] for s, e in relative.parts] == ["which", "was not a prison term"]
+    assert relative.speaker.name == "Peter Kral"

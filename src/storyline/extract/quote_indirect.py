@@ -131,6 +131,9 @@ def _subtree_range(token: Token, exclude: Token | None = None) -> tuple[int, int
     return start, end
 
 
+_RELATIVE_WORDS = frozenset({"which", "that", "who", "whom", "what"})
+
+
 def _clause_parts(verb: Token, clause: Token) -> list[tuple[int, int]] | None:
     """Character fragments of a clause complement, without a trailing participle of saying.
 
@@ -140,7 +143,7 @@ def _clause_parts(verb: Token, clause: Token) -> list[tuple[int, int]] | None:
     doc = verb.doc
     start, end = clause.left_edge.i, clause.right_edge.i + 1
     if start <= verb.i < end:
-        return None
+        return _relative_parts(verb, clause)
     if clause.i > verb.i and not any(
         c.dep_ in {"nsubj", "nsubjpass", "expl", "csubj"} for c in clause.children
     ):
@@ -160,6 +163,21 @@ def _clause_parts(verb: Token, clause: Token) -> list[tuple[int, int]] | None:
             break
     parts = _span_chars(doc, start, end)
     return [parts] if parts else None
+
+
+def _relative_parts(verb: Token, clause: Token) -> list[tuple[int, int]] | None:
+    """ "a wall, which he said Mexico should pay for": the relative word and the clause after the
+    cue, as two fragments (the cue sits inside the clause it reports)."""
+    doc = verb.doc
+    first = doc[clause.left_edge.i]
+    if verb.dep_ != "relcl" or first.lower_ not in _RELATIVE_WORDS or first.i >= verb.i:
+        return None
+    after = next((t.i for t in doc[verb.i + 1 : clause.right_edge.i + 1] if not t.is_punct), None)
+    parts = [_span_chars(doc, first.i, first.i + 1)]
+    if after is not None:
+        parts.append(_span_chars(doc, after, clause.right_edge.i + 1))
+    found = [p for p in parts if p]
+    return found if len(found) == 2 else None
 
 
 def _parenthetical_parts(verb: Token) -> list[tuple[int, int]] | None:
@@ -264,7 +282,33 @@ def indirect_candidates(doc: Doc, index: TextIndex) -> list[Candidate]:
             candidate = _object_candidate(token)
         if candidate is not None:
             found.append(candidate)
-    return [c for c in (_within_paragraph(c, index) for c in found) if c is not None]
+    return [c for c in (_within_paragraph(cut_reported_relative(c), index) for c in found) if c is not None]
+
+
+def cut_reported_relative(candidate: Candidate) -> Candidate:
+    """The content stops before a closing relative clause that reports an attribution of its
+    own ("urged the judge to be fair, which I said was ..."): that is another attribution."""
+    verb = candidate.verb
+    if verb is None or candidate.kind == "direct":
+        return candidate
+    doc = verb.doc
+    span = char_span(doc, candidate.start, candidate.end)
+    if span is None:
+        return candidate
+    for token in span:
+        if token.dep_ != "relcl" or not candidate.start <= token.head.idx < candidate.end:
+            continue
+        left, right = token.left_edge.i, token.right_edge.i
+        if left == 0 or doc[left - 1].text != "," or doc[right].idx + len(doc[right]) < candidate.end - 2:
+            continue
+        if not any(t.pos_ == "VERB" and cue_lemma(t) in lexicon().clause_verbs for t in token.subtree):
+            continue
+        cut = doc[left - 1].idx
+        parts = [(s, min(e, cut)) for s, e in candidate.parts if s < cut]
+        if parts:
+            candidate.parts = parts
+        break
+    return candidate
 
 
 def _within_paragraph(candidate: Candidate, index: TextIndex) -> Candidate | None:

@@ -37,6 +37,7 @@ from storyline.extract.quote_indirect import (
     _span_chars,
     _subtree_range,
     _within_paragraph,
+    cut_reported_relative,
 )
 from storyline.extract.quote_types import Candidate
 
@@ -142,7 +143,8 @@ def generic_candidate(token: Token) -> tuple[Candidate, str, Token] | None:
         if token.pos_ != "NOUN"
         else (min([token.i] + [t.i for t in extra]), max([token.i] + [t.i for t in extra]) + 1)
     )
-    return Candidate([content], "indirect", cue, token, _source_of(token), 0.4), kind, head
+    candidate = cut_reported_relative(Candidate([content], "indirect", cue, token, _source_of(token), 0.4))
+    return candidate, kind, head
 
 
 def _subject_kind(source: Any) -> str:
