@@ -216,8 +216,9 @@ def gold_referents(
     A source containing named mentions refers to them; given the parse ``doc``, only to the
     mention that holds the source's head word or stands in apposition to it ("Sen. Marco
     Rubio", "Huma Abedin, vice chairwoman ..."), so that "the Russian leader", "Clinton's aide"
-    or "a senior Cruz adviser" names nobody (the owner or the modifier is not who speaks). A lone "he"/"she" (or "him"/"her")
-    refers to either of two antecedents, both accepted: the person named in the nearest
+    or "a senior Cruz adviser" names nobody (the owner or the modifier is not who speaks).
+    A lone "he"/"she" (or "him"/"her") refers to either of two antecedents, both accepted:
+    the person named in the nearest
     preceding gold source (its first person name of agreeing gender, else its first name of
     any type), and the nearest preceding person mention of agreeing gender. Anything else
     (role phrases, groups, "I") names nobody and is counted apart.
@@ -239,8 +240,9 @@ def gold_referents(
         return mention.cluster, entity.name if entity is not None else mention.text
 
     inside = named_in(source)
-    if doc is not None:
-        inside = [m for m in inside if _holds_head(doc, source, m)]
+    heads = _head_offsets(doc, source) if doc is not None else None
+    if heads is not None:
+        inside = [m for m in inside if any(m.start <= h < m.end for h in heads)]
     if inside:
         return [referent(m) for m in inside]
     if not _is_pronoun(source, text):
@@ -261,18 +263,13 @@ def gold_referents(
     return found
 
 
-def _holds_head(doc: Any, source: Fragments, mention: Any) -> bool:
-    """The mention holds the head word of the source's first fragment or an apposition of it
-    (or, under a proper-noun head, a part of the same name)."""
+def _head_offsets(doc: Any, source: Fragments) -> list[int] | None:
+    """Start offsets of the head words (``speakers.head_tokens``) of the source's first fragment,
+    as the speaker resolver reads a source phrase; None when the parse has no such span."""
+    from storyline.extract.speakers import head_tokens
+
     span = doc.char_span(source[0][0], source[0][1], alignment_mode="expand")
-    if span is None:
-        return True
-    root = span.root
-    joined = {"appos", "compound", "flat"} if root.pos_ == "PROPN" else {"appos"}
-    heads = [root] + [t for t in root.children if t.dep_ in joined]
-    if root.dep_ == "appos":
-        heads.append(root.head)
-    return any(mention.start <= t.idx < mention.end for t in heads)
+    return None if span is None else [t.idx for t in head_tokens(span)]
 
 
 def speaker_matches(system: Attribution, referents: list[tuple[int | None, str]]) -> bool:

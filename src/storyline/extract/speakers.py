@@ -158,18 +158,19 @@ class SpeakerResolver:
         inside = self._mentions_in(source.start_char, source.end_char)
         if not inside:
             return None
-        root = source.root
-        # "Senator Marco Rubio": parts of one name; but "a senior Cruz adviser", "the Trump
-        # campaign": the name only modifies the noun that speaks
-        joined = {"appos", "compound", "flat"} if root.pos_ == "PROPN" else {"appos"}
-        heads = {root.i} | {c.i for c in root.children if c.dep_ in joined}
-        if root.dep_ == "appos":
-            heads.add(root.head.i)
+        heads = {t.i for t in head_tokens(source)}
         for mention in inside:
             span = char_span(self.doc, mention.start, mention.end)
             if span is not None and any(t.i in heads for t in span):
                 return mention
         return None
+
+    def _labels_at(self, word: Token) -> set[str]:
+        """Entity labels of the mentions covering ``word``."""
+        found = (
+            self.by_cluster.get(m.cluster) for m in self._mentions_in(word.idx, word.idx + len(word.text) + 1)
+        )
+        return {entity.label for entity in found if entity is not None}
 
     def _mentions_in(self, start: int, end: int) -> list[Mention]:
         i = bisect.bisect_left(self.starts, start)
@@ -263,22 +264,14 @@ class SpeakerResolver:
                     or not word.text[:1].isupper()
                 ):
                     continue
-                if word.i in covered and any(
-                    self.by_cluster.get(m.cluster) is not None
-                    and self.by_cluster[m.cluster].label == "PERSON"
-                    for m in self._mentions_in(word.idx, word.idx + len(word.text) + 1)
-                ):
+                labels = self._labels_at(word) if word.i in covered else set()
+                # a person the NER found already competes above; a place or a people is no person
+                if labels & {"PERSON", "GPE", "LOC", "NORP"}:
                     continue
                 if names.is_role_word(word.text) or word.lower_ in lexicon().groups:
                     continue
                 if any(s <= word.idx < e for s, e in self.quoted):
                     continue  # a subject inside the quotation is not who speaks it
-                if word.i in covered and any(  # the NER saw a place or a people, not a person
-                    self.by_cluster.get(m.cluster) is not None
-                    and self.by_cluster[m.cluster].label in {"GPE", "LOC", "NORP"}
-                    for m in self._mentions_in(word.idx, word.idx + len(word.text) + 1)
-                ):
-                    continue
                 name = (
                     doc[word.left_edge.i : word.i + 1].text if word.left_edge.pos_ == "PROPN" else word.text
                 )
@@ -386,6 +379,18 @@ class SpeakerResolver:
                     reason="organisation: repeats a named one",
                 )
         return Speaker(**base, name=_strip_det(source), confidence=0.6, reason="organisation")
+
+
+def head_tokens(phrase: Span) -> list[Token]:
+    """The words that say who a phrase is: its head, an apposition to it (or the head it is in
+    apposition to) and, under a proper-noun head, the other parts of that name ("Senator Marco
+    Rubio"). A name that only modifies a common noun ("a senior Cruz adviser") is not among them."""
+    root = phrase.root
+    joined = {"appos", "compound", "flat"} if root.pos_ == "PROPN" else {"appos"}
+    heads = [root] + [c for c in root.children if c.dep_ in joined]
+    if root.dep_ == "appos":
+        heads.append(root.head)
+    return heads
 
 
 def _strip_det(span: Span) -> str:
