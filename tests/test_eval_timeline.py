@@ -32,12 +32,15 @@ from storyline.eval.timeline import (
     choose_c,
     date_f1,
     detokenize,
+    detokenize_with_offsets,
     entity_aliases,
     loto_models,
     mention_count_model,
+    ptb_text,
     read_gold_timeline,
     semeval_anchor,
     split_ptb_sentences,
+    t17_article,
     timeline_file_name,
 )
 
@@ -240,6 +243,17 @@ def test_detokenize_and_sentence_split_of_ptb_text() -> None:
     text = "He said : `` We 're done . '' Prices -LRB- in $ -RRB- did n't fall . Next"
     sents = split_ptb_sentences(text)
     assert [detokenize(s) for s in sents] == ['He said: "We\'re done."', "Prices (in $) didn't fall.", "Next"]
+
+
+def test_ptb_text_gives_the_tokens_an_entry_span_keeps() -> None:
+    tokens = ["VELL", "-LRB-", "Reuters", "-RRB-", "-", "Talks", "``", "failed", "''", "."]
+    text, starts = detokenize_with_offsets(tokens)
+    assert text == 'VELL (Reuters) - Talks "failed".'
+    assert [text[s : s + 1] for s in starts] == ["V", "(", "R", ")", "-", "T", '"', "f", '"', "."]
+    article = t17_article("topic_x", {"uid": 1, "dct": "2021-03-04", "text": " ".join(tokens)})
+    assert article.article.text == text
+    assert ptb_text(article, 0, len(text)) == " ".join(tokens)
+    assert ptb_text(article, text.index("Talks"), len(text)) == "Talks `` failed '' ."
 
 
 def test_gold_timeline_reader_merges_repeated_dates_and_splits_sentences(tmp_path) -> None:

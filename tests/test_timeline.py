@@ -123,6 +123,25 @@ def test_every_entry_has_a_span_inside_its_article_text() -> None:
         assert articles[head.article_id].text[head.start : head.end].strip() == entry.text
 
 
+def test_summary_starts_after_a_page_stamp_and_dateline_and_its_span_follows() -> None:
+    furniture = "VELL | Wed Mar 4, 2021 9:03 pm CET VELL (Reuters) - "
+    lead = "Ministers from Norland and Sudria met in Vell on March 3, 2021 for talks about the dam."
+    article = _article("w1", "2021-03-04", [furniture + lead, TALKS[1]], "Wire")
+    entries = build_timeline([article], per_date=1)
+    talks = [e for e in entries if e.date == "2021-03-03"]
+    assert talks and talks[0].text == lead
+    head = talks[0].spans[0]
+    assert (head.start, head.end) == (len(furniture), len(furniture) + len(lead))
+
+
+def test_reader_comments_are_no_summary_material() -> None:
+    comment = "March 3, 2021 at 6:17 pm | Reply the talks about the river dam on March 3, 2021 were a farce."
+    article = _article("c1", "2021-03-04", [comment, TALKS[0]], "Forum")
+    texts = [e.text for e in build_timeline([article], per_date=2)]
+    assert TALKS[0] in texts
+    assert comment not in texts
+
+
 def test_entry_ids_are_stable_and_follow_date_and_first_span() -> None:
     first = build_timeline(_story())
     second = build_timeline(_story())

@@ -35,6 +35,7 @@ from importlib import resources
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from storyline.corpus.sentence_lead import is_reader_comment, own_words_start
 from storyline.corpus.summarize import SentenceSpace, centroid_select, cosine, date_candidates
 from storyline.corpus.timeline_dates import DateModel, date_features, period
 from storyline.model import Event, Quote, SourceSpan, TimelineEntry, Timex, precision_of
@@ -201,7 +202,7 @@ def _prepare(articles: Sequence[TimelineArticle], settings: TimelineSettings) ->
         ):
             k = len(sentences)
             date = dates[0] if dates else None
-            sentences.append(_Sentence(a, j, start, end, article.text[start:end].strip(), date))
+            sentences.append(_own_words(article.text, a, j, start, end, date))
             for d in dates if settings.every_date else dates[:1]:
                 mention[d].append(k)
             if not dates and pub_day and j < settings.lead_sentences:
@@ -216,6 +217,16 @@ def _prepare(articles: Sequence[TimelineArticle], settings: TimelineSettings) ->
     return _Story(articles, sentences, space, dict(mention), dict(published), ok)
 
 
+def _own_words(text: str, article: int, index: int, start: int, end: int, date: str | None) -> _Sentence:
+    """The sentence from where its own words begin (past a page stamp or dateline; see
+    :mod:`storyline.corpus.sentence_lead`) and without surrounding white space."""
+    raw = text[start:end]
+    skip = own_words_start(raw)
+    skip += len(raw[skip:]) - len(raw[skip:].lstrip())
+    own = raw[skip:].rstrip()
+    return _Sentence(article, index, start + skip, start + skip + len(own), own, date)
+
+
 def _topic_terms(articles: Sequence[TimelineArticle], n: int) -> frozenset[str]:
     if n <= 0:
         return frozenset()
@@ -226,6 +237,8 @@ def _topic_terms(articles: Sequence[TimelineArticle], n: int) -> frozenset[str]:
 
 
 def _summary_material(text: str, topic: frozenset[str], settings: TimelineSettings) -> bool:
+    if is_reader_comment(text):
+        return False
     words = text.split()
     if not settings.min_words <= len(words) <= settings.max_words:
         return False

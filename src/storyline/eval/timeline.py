@@ -68,16 +68,26 @@ _SENT_END = {".", "?", "!"}
 
 def detokenize(tokens: Sequence[str]) -> str:
     """Plain text from PTB tokens (``-LRB-`` -> ``(``, `````` / ``''`` -> ``"``, no space before punctuation)."""
+    return detokenize_with_offsets(tokens)[0]
+
+
+def detokenize_with_offsets(tokens: Sequence[str]) -> tuple[str, list[int]]:
+    """:func:`detokenize`'s text and the offset in it where each token starts."""
     out: list[str] = []
+    offsets: list[int] = []
+    pos = 0
     glue = True
     for tok in tokens:
         opening, closing = tok == "``", tok == "''"
         word = _PTB.get(tok, tok)
         if out and not glue and not closing and not _NO_SPACE_BEFORE.match(word):
             out.append(" ")
+            pos += 1
+        offsets.append(pos)
         out.append(word)
+        pos += len(word)
         glue = opening or word in _NO_SPACE_AFTER
-    return "".join(out)
+    return "".join(out), offsets
 
 
 def split_ptb_sentences(text: str) -> list[list[str]]:
@@ -105,7 +115,8 @@ def split_ptb_sentences(text: str) -> list[list[str]]:
 class T17Article:
     uid: str
     dct: dt.date
-    ptb_sentences: list[str]  # each sentence's tokens joined by spaces, as the gold is written
+    ptb_tokens: list[list[str]]  # each sentence's PTB tokens (the gold is written in them)
+    token_starts: list[list[int]]  # where each token starts in the article's text
     article: TimelineArticle
 
 
@@ -152,26 +163,39 @@ def load_t17(root: Path, topics: Sequence[str] | None = None, by: str = "topic")
                 if not text.strip() or text in seen:
                     continue
                 seen.add(text)
-                articles.append(_t17_article(folder.name, raw))
+                articles.append(t17_article(folder.name, raw))
             for p in sorted(folder.glob("*.timeline.json")):
                 timelines[f"{folder.name}/{p.name}"] = read_gold_timeline(p)
         out.append(T17Topic(key, articles, timelines))
     return out
 
 
-def _t17_article(topic: str, raw: dict[str, Any]) -> T17Article:
+def t17_article(topic: str, raw: dict[str, Any]) -> T17Article:
     sentences = split_ptb_sentences(raw["text"])
-    parts, spans, pos = [], [], 0
+    parts, spans, starts, pos = [], [], [], 0
     for tokens in sentences:
-        s = detokenize(tokens)
+        s, offsets = detokenize_with_offsets(tokens)
         spans.append((pos, pos + len(s)))
+        starts.append([pos + o for o in offsets])
         parts.append(s)
         pos += len(s) + 1
     article = TimelineArticle(
         id=f"{topic}/{raw['uid']}", published=raw["dct"], text=" ".join(parts), sentences=spans, outlet=topic
     )
-    return T17Article(
-        str(raw["uid"]), dt.date.fromisoformat(raw["dct"]), [" ".join(t) for t in sentences], article
+    return T17Article(str(raw["uid"]), dt.date.fromisoformat(raw["dct"]), sentences, starts, article)
+
+
+def ptb_text(article: T17Article, start: int, end: int) -> str:
+    """The PTB tokens (joined by spaces) of the tokens that start within ``start..end`` of the text.
+
+    A timeline entry's span may leave out the start of its sentence (a dateline, a page stamp);
+    the metric is given the tokens the entry keeps, written as the gold is.
+    """
+    return " ".join(
+        tok
+        for tokens, starts in zip(article.ptb_tokens, article.token_starts, strict=True)
+        for tok, at in zip(tokens, starts, strict=True)
+        if start <= at < end
     )
 
 
@@ -239,15 +263,12 @@ def predict_t17(
         window=(start, end),
         settings=settings.replace(precisions=("day",)),
     )
-    ptb = {}
-    for a in inside:
-        for (s, e), text in zip(a.article.sentences, a.ptb_sentences, strict=True):
-            ptb[(a.article.id, s, e)] = text
+    by_id = {a.article.id: a for a in inside}
     out: dict[dt.date, list[str]] = {}
     for entry in entries:
         head = entry.spans[0]
         out.setdefault(dt.date.fromisoformat(entry.date), []).append(
-            ptb[(head.article_id, head.start, head.end)]
+            ptb_text(by_id[head.article_id], head.start, head.end)
         )
     return out
 

@@ -64,6 +64,11 @@ _DATE_SEPARATOR = re.compile(r",[ \t]*|(?<=\.)[ \t]+")  # "RICHMOND, Va. Feb 26 
 _LEAD_AGENCY = re.compile(rf"\((?P<paren>{_AGENCY_BODY})\)[ \t]*(?:{_DASH}[ \t]*)?(?=\w)")
 
 
+def known_agencies() -> frozenset[str]:
+    """The news agencies the dateline rules know (lower case)."""
+    return _rules().known_agencies
+
+
 def find_dateline(text: str) -> Dateline | None:
     """The dateline at the start of the body (within the first ~300 characters), or None."""
     rules = _rules()

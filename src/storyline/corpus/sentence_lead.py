@@ -1,0 +1,120 @@
+"""Where a sentence's own words begin: past the scrape furniture that opens many lead sentences.
+
+Wire and web pages glue a page-render stamp, an update note or a dateline to the first sentence:
+
+- ``LONDON | Tue Apr 28, 2009 9:03 pm BST LONDON (Reuters) - The World Health ...``
+- ``Thursday 11 June 2009 18.39 BST Swine flu has become ...`` (often after a headline)
+- ``(Update 2:17 p.m. in Cairo, 7:17 a.m. ET) Protesters formed ...``
+- ``Page last updated at 08:03 GMT, Tuesday, 26 July 2011 09:03 UK Syria's ...``
+- ``By the CNN Wire Staff ... Washington (CNN) -- The United States ...``
+- ``Photograph: Jane Doe/AP Health officials ...``, ``LIBYA, 5:29 p.m. ET, 12:29 a.m. local: ...``
+
+A timeline entry's summary should start at "The World Health ...": the furniture says nothing of
+the event and only dilutes the summary. :func:`own_words_start` finds that offset; the text
+before it is left where it is (entries point at the rest with their offsets).
+:func:`is_reader_comment` spots sentences of a reader-comment thread, which are no summary material.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from storyline.time.dateline import find_dateline, known_agencies
+
+_ZONE = r"(?:GMT|BST|UTC|CET|CEST|EET|EEST|EDT|EST|ET|CDT|CST|MDT|MST|PDT|PST|PT|IST|JST)"
+_CLOCK = rf"\d{{1,2}}[:.]\d{{2}}\s*(?:[ap]\.?\s?m\.?\s*)?{_ZONE}\b\)?\s*"
+# After a date with its year a clock needs no zone when it says am/pm ("April 29, 2010; 4:49 PM").
+_DATED_CLOCK = rf"(?:{_CLOCK}|\d{{1,2}}[:.]\d{{2}}\s*[ap]\.?\s?m\b\.?\s*)"
+
+# A leading note in brackets with a clock or "Update": "(Update 2:17 p.m. in Cairo, 7:17 a.m. ET)",
+# "(7:38 p.m. Monday ET, 1:38 a.m. Tuesday in Libya) -", optionally after a dash.
+_UPDATE_NOTE = re.compile(
+    r"\s*(?:--\s*|[-—–]\s*)?\((?=[^()]{0,20}(?:Update|\d{1,2}[:.]\d{2}))(?:[^()]|\([^()]{0,20}\)){0,80}\)"
+    r"\s*(?:(?:--|[-—–])\s*)?"
+)
+# "Page last updated at 08:03 GMT, Tuesday, 26 July 2011 09:03 UK", "24 June 2010 Last updated at
+# 14:59 GMT Help" (a page's own stamp, with the "Help" link after it).
+_STAMP_CLOCK = rf"\d{{1,2}}[:.]\d{{2}}(?:\s*(?:UK|{_ZONE})\b)?"
+_LAST_UPDATED = re.compile(
+    rf"\s*(?:\d{{1,2}}\s+[A-Za-z]+\s+(?:19|20)\d{{2}}\s+)?(?:Page\s+)?last\s+updated\s+(?:at\s+)?"
+    rf"(?:{_STAMP_CLOCK},?\s*(?:[A-Za-z]+,\s*)?)?(?:\d{{1,2}}\s+[A-Za-z]+\s+(?:19|20)\d{{2}}\s*)?"
+    rf"(?:{_STAMP_CLOCK}\s*)?(?:Help\b\s*)?",
+    re.IGNORECASE,
+)
+# A page-render stamp: a date with its year, then a clock time with a time zone
+# ("Tue Apr 28, 2009 9:03 pm BST", "Thursday 11 June 2009 18.39 BST", "May 11, 2010 - 20:24 UTC",
+# "Thursday, April 29, 2010; 4:49 PM"),
+# possibly after a headline or a photo credit; or a bare stamp ("9:51 pm ET") opening the sentence.
+_PAGE_STAMP = re.compile(
+    rf".{{0,200}}?\b(?:19|20)\d{{2}}\b[ ,;|\-—–]{{0,6}}{_DATED_CLOCK}|\s*{_CLOCK}(?:[:\-—–]\s*)?",
+    re.IGNORECASE,
+)
+# A live-blog entry: "LIBYA, 5:29 p.m. ET, 12:29 a.m. local: ..."
+_LIVE_ENTRY = re.compile(
+    rf"\s*[A-Z][A-Z .'\-]{{1,30}},\s*{_CLOCK}(?:,\s*\d{{1,2}}[:.]\d{{2}}\s*[ap]\.?\s?m\.?\s*local)?\s*[:\-—–]\s*"
+)
+# A photo credit glued to the sentence: "Photograph: Jane Doe/AP", "Photo: AFP/Getty Images",
+# "(AP Photo/Jane Doe) NO SALES".
+_CREDIT_SOURCE = r"(?:AP|PA|AFP|EPA|Reuters|Getty\s+Images|Rex\s+Features|Corbis|Handout|Bloomberg)"
+_PHOTO_CREDIT = re.compile(
+    rf"\s*(?:Photograph|Photo|Picture|Image|Credit)\s*:\s*(?:[A-Z][\w.'’\-]*\s+){{0,6}}?"
+    rf"(?:[\w.'’\- ]{{0,40}}\\?/)?{_CREDIT_SOURCE}\b(?:\\?/{_CREDIT_SOURCE}\b)*\s*"
+    rf"|\s*\({_CREDIT_SOURCE}\s+Photo\b[^()]{{0,60}}\)\s*(?:NO\s+SALES\b\s*)?"
+)
+# A reader comment as comment threads print it: "January 28, 2011 at 12:17 pm | Reply ..."
+_READER_COMMENT = re.compile(
+    r"\b[A-Za-z]+\s+\d{1,2},?\s+(?:19|20)\d{2}\s+at\s+\d{1,2}:\d{2}\s*[ap]\.?m\.?\s*\|"
+)
+
+_AGENCY_MARK_REACH = 150
+"""How far into a sentence a ``(Reuters) -`` mark may end the furniture (headline, teaser, place)."""
+
+MIN_REST = 20
+"""Characters that must remain after the furniture; otherwise the sentence is left whole."""
+
+
+def own_words_start(sentence: str) -> int:
+    """Offset in ``sentence`` where its own words begin (0 when nothing opens it)."""
+    pos = 0
+    for _ in range(4):  # update note, stamp and dateline can follow one another
+        moved = _skip_once(sentence, pos)
+        if moved is None:
+            break
+        pos = moved
+    return pos
+
+
+def is_reader_comment(sentence: str) -> bool:
+    """Does the sentence carry a comment thread's stamp ("January 28, 2011 at 12:17 pm |")?"""
+    return _READER_COMMENT.search(sentence) is not None
+
+
+def _skip_once(sentence: str, pos: int) -> int | None:
+    """The offset past one piece of furniture at ``pos``, or None."""
+    for pattern in (_UPDATE_NOTE, _LAST_UPDATED, _PAGE_STAMP, _LIVE_ENTRY, _PHOTO_CREDIT):
+        match = pattern.match(sentence, pos)
+        if match and _leaves_enough(sentence, match.end()):
+            return match.end()
+    mark = _agency_mark().match(sentence, pos)
+    if mark and _leaves_enough(sentence, mark.end()):
+        return mark.end()
+    dateline = find_dateline(sentence[pos:])
+    if dateline is not None and dateline.start == 0:
+        end = pos + dateline.end
+        end += len(sentence[end:]) - len(sentence[end:].lstrip(" \t-—–"))
+        if _leaves_enough(sentence, end):
+            return end
+    return None
+
+
+@cache
+def _agency_mark() -> re.Pattern[str]:
+    """Anything (a headline, a teaser, a place) up to a known agency in brackets and a dash:
+    ``... Washington (CNN) --``, ``TRIPOLI Oct 5 (Reuters) -``."""
+    names = "|".join(re.escape(a) for a in sorted(known_agencies(), key=len, reverse=True))
+    return re.compile(rf".{{0,{_AGENCY_MARK_REACH}}}?\((?:{names})\)\s*(?:--|[-—–])\s*", re.IGNORECASE)
+
+
+def _leaves_enough(sentence: str, end: int) -> bool:
+    return len(sentence) - end >= MIN_REST
