@@ -130,3 +130,19 @@ def test_duration_values():
 def test_doc_direction(nlp, sentence: str, word: str, direction: int) -> None:
     start = sentence.index(word)
     assert doc_direction(nlp(sentence), start, start + len(word)) == direction
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        ("Talks will be held on Friday in Geneva.", "2011-03-18"),  # "will" decides, not "held"
+        ("Preliminary talks are due to be held on Sunday.", "2011-03-20"),
+        ("The vote is expected on Wednesday.", "2011-03-23"),  # a future governor after "is"
+        ("Talks were held on Monday.", "2011-03-14"),
+        ("Talks have been held on Monday.", "2011-03-14"),  # a perfect stays past
+    ],
+)
+def test_text_direction_reads_a_passive_participle_by_its_auxiliary(sentence: str, value: str) -> None:
+    """Without a parse, a participle after "be" is passive voice, not a past tense (DCT: Thursday)."""
+    found = tag_timexes(sentence, "2011-03-17")
+    assert [t.value for t in found] == [value]

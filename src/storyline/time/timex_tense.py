@@ -131,6 +131,34 @@ _CUE = re.compile(
 _SENTENCE_START = re.compile(r"[.!?]\s+(?=[A-Z\"'“])|\n\s*\n")
 
 
+_BE_BEFORE = re.compile(r"\b(?:be|being|is|are|am|'s|'re)\s+$", re.I)
+
+
+def _participle_governs_future(word: str) -> bool:
+    """Whether a past participle is one of the future governors ("expected", "scheduled", "planned")."""
+    w = word.lower()
+    stems = {w[:-1], w[:-2]}
+    if len(w) > 4 and w[-3] == w[-4]:
+        stems.add(w[:-3])  # "planned" -> "plan"
+    return bool(stems & _future_governors())
+
+
+def _cue_directions(text: str, begin: int, end: int) -> list[int]:
+    """The direction of each cue word in ``text[begin:end]``, in order.
+
+    A participle after a present or bare form of "be" is passive voice, not past tense: "will be
+    held on Friday" is decided by "will", "is expected on Friday" points ahead.
+    """
+    out = []
+    for m in _CUE.finditer(text, begin, end):
+        if m.lastgroup == "past" and _BE_BEFORE.search(text[max(begin, m.start() - 12) : m.start()]):
+            if _participle_governs_future(m.group(0)):
+                out.append(FUTURE)
+            continue
+        out.append(FUTURE if m.lastgroup == "future" else PAST)
+    return out
+
+
 def text_direction(text: str, start: int, end: int) -> int:
     """Direction from cue words (no parse available): the nearest cue before the expression in
     its sentence ("said on Wednesday he will..." -> past), else the first one after it."""
@@ -139,8 +167,8 @@ def text_direction(text: str, start: int, end: int) -> int:
         begin = m.end()
     stop = text.find(".", end)
     stop = len(text) if stop < 0 else min(stop, end + 80)
-    before = [m for m in _CUE.finditer(text, begin, start)]
-    cue = before[-1] if before else _CUE.search(text, end, stop)
-    if cue is None:
-        return UNKNOWN
-    return FUTURE if cue.lastgroup == "future" else PAST
+    before = _cue_directions(text, begin, start)
+    if before:
+        return before[-1]
+    after = _cue_directions(text, end, stop)
+    return after[0] if after else UNKNOWN
