@@ -41,6 +41,7 @@ from storyline.eval.timeline import (
     semeval_anchor,
     split_ptb_sentences,
     t17_article,
+    tagger_fingerprint,
     timeline_file_name,
 )
 
@@ -347,3 +348,19 @@ def test_mention_count_model_ranks_by_dated_sentences_only() -> None:
     features[:, COUNTS.index("mention_sentences")] = [0.1, 0.9, 0.4]
     features[:, COUNTS.index("published")] = [0.9, 0.0, 0.5]
     assert np.argsort(-mention_count_model().score(features)).tolist() == [1, 2, 0]
+
+
+def test_the_tagger_fingerprint_follows_code_and_timex_word_lists_only(tmp_path) -> None:
+    (tmp_path / "timex_rules.py").write_text("RULE = 1\n")
+    (tmp_path / "timex_lexicon.toml").write_text("[a]\n")
+    (tmp_path / "timeline.toml").write_text("[b]\n")
+    first = tagger_fingerprint([tmp_path])
+    assert len(first) == 12 and first == tagger_fingerprint([tmp_path])
+    (tmp_path / "timeline.toml").write_text("[c]\n")  # not the tagger's
+    assert tagger_fingerprint([tmp_path]) == first
+    (tmp_path / "timex_lexicon.toml").write_text("[a]\nx = 1\n")
+    second = tagger_fingerprint([tmp_path])
+    assert second != first
+    (tmp_path / "timex_rules.py").write_text("RULE = 2\n")
+    assert tagger_fingerprint([tmp_path]) not in (first, second)
+    assert tagger_fingerprint() == tagger_fingerprint()  # the shipped tagger

@@ -29,6 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -209,6 +210,20 @@ def default_tagger() -> tuple[Tagger, str]:
     from storyline.time.timex import tag_timexes
 
     return (lambda text, dct: tag_timexes(text, dct)), "storyline.time.timex.tag_timexes"
+
+
+def tagger_fingerprint(folders: Sequence[Traversable] | None = None) -> str:
+    """A digest of the tagger's code and word lists (the ``.py`` files and the ``timex*.toml``
+    files of ``folders``, by default ``storyline.time`` and ``storyline.data``), so that a cache of
+    tagged articles is never read by a changed tagger."""
+    if folders is None:
+        folders = [resources.files("storyline.time"), resources.files("storyline.data")]
+    digest = hashlib.sha1()
+    for folder in folders:
+        for item in sorted(folder.iterdir(), key=lambda p: p.name):
+            if item.name.endswith(".py") or (item.name.startswith("timex") and item.name.endswith(".toml")):
+                digest.update(item.name.encode() + b"\0" + item.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def tag_articles(
@@ -440,7 +455,7 @@ def _figures(r: dict[str, Any]) -> dict[str, float]:
 def run_t17(data: Path, args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
     topics = load_t17(data, args.topics, args.collections)
     tagger, tagger_name = default_tagger()
-    cache = None if args.no_cache else Path(args.cache) / "timeline17-timexes.pkl"
+    cache = None if args.no_cache else Path(args.cache) / f"timeline17-timexes-{tagger_fingerprint()}.pkl"
     log(
         f"Timeline17: {sum(len(t.articles) for t in topics)} articles in {len(topics)} collections; tagging with {tagger_name}"
     )
