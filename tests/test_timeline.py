@@ -134,6 +134,34 @@ def test_summary_starts_after_a_page_stamp_and_dateline_and_its_span_follows() -
     assert (head.start, head.end) == (len(furniture), len(furniture) + len(lead))
 
 
+def test_a_date_in_a_page_stamp_glued_to_a_sentence_dates_nothing() -> None:
+    furniture = "VELL | Thu March 4, 2021 9:03 pm CET VELL (Reuters) - "
+    lead = "Ministers of Norland and Sudria met in Vell for talks about the river dam."
+    article = _article("s1", "2021-03-10", [furniture + lead, TALKS[1]], "Wire")
+    assert article.timexes and article.timexes[0].value == "2021-03-04"  # the stamp is tagged
+    entries = build_timeline([article])
+    assert entries
+    assert "2021-03-04" not in {e.date for e in entries}
+    assert {e.date for e in entries} <= {"2021-03-10", "2021-03-09", "2021-03-08"}
+
+
+def test_a_chosen_date_keeps_an_entry_when_its_closest_sentences_are_no_summary_material(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import storyline.corpus.timeline as builder
+
+    too_long = "On March 3, 2021 " + " ".join(["the ministers of Norland and Sudria talked"] * 12) + "."
+    article = _article("f1", "2021-03-04", [too_long, TALKS[0], TALKS[1]], "Wire")
+    # The vocabulary filter keeps only a date's first mention: here the over-long sentence.
+    monkeypatch.setattr(
+        builder,
+        "date_candidates",
+        lambda mention, published: ([0], []) if mention.shape[0] else ([], list(range(published.shape[0]))),
+    )
+    talks = [e for e in build_timeline([article], per_date=1) if e.date == "2021-03-03"]
+    assert [e.text for e in talks] == [TALKS[0]]
+
+
 def test_reader_comments_are_no_summary_material() -> None:
     comment = "March 3, 2021 at 6:17 pm | Reply the talks about the river dam on March 3, 2021 were a farce."
     article = _article("c1", "2021-03-04", [comment, TALKS[0]], "Forum")

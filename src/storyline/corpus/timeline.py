@@ -143,15 +143,22 @@ def _day(value: str | None) -> dt.date | None:
         return None
 
 
-def sentence_dates(article: TimelineArticle, precisions: Sequence[str]) -> list[list[str]]:
+def sentence_dates(
+    article: TimelineArticle, precisions: Sequence[str], own_starts: Sequence[int] | None = None
+) -> list[list[str]]:
     """The dates of each sentence, first first: its usable DATE/TIME timexes in text order, else
-    the dates of events dated by a timex."""
+    the dates of events dated by a timex.
+
+    ``own_starts`` gives where each sentence's own words begin (:func:`own_words_start`): a
+    timex or event before that, in a page stamp or dateline glued to the sentence, dates nothing.
+    """
     out: list[list[str]] = [[] for _ in article.sentences]
     starts = [s for s, _ in article.sentences]
 
     def sentence_of(offset: int) -> int | None:
         i = int(np.searchsorted(starts, offset, side="right")) - 1
-        if i >= 0 and article.sentences[i][0] <= offset < article.sentences[i][1]:
+        inside = i >= 0 and article.sentences[i][0] <= offset < article.sentences[i][1]
+        if inside and (own_starts is None or offset >= own_starts[i]):
             return i
         return None
 
@@ -197,12 +204,13 @@ def _prepare(articles: Sequence[TimelineArticle], settings: TimelineSettings) ->
     published: dict[str, list[int]] = defaultdict(list)
     for a, article in enumerate(articles):
         pub_day = _day(article.published)
-        for j, ((start, end), dates) in enumerate(
-            zip(article.sentences, sentence_dates(article, settings.precisions), strict=True)
+        own = [_own_words(article.text, a, j, start, end) for j, (start, end) in enumerate(article.sentences)]
+        for j, (sentence, dates) in enumerate(
+            zip(own, sentence_dates(article, settings.precisions, [s.start for s in own]), strict=True)
         ):
             k = len(sentences)
-            date = dates[0] if dates else None
-            sentences.append(_own_words(article.text, a, j, start, end, date))
+            sentence.date = dates[0] if dates else None
+            sentences.append(sentence)
             for d in dates if settings.every_date else dates[:1]:
                 mention[d].append(k)
             if not dates and pub_day and j < settings.lead_sentences:
@@ -217,14 +225,14 @@ def _prepare(articles: Sequence[TimelineArticle], settings: TimelineSettings) ->
     return _Story(articles, sentences, space, dict(mention), dict(published), ok)
 
 
-def _own_words(text: str, article: int, index: int, start: int, end: int, date: str | None) -> _Sentence:
+def _own_words(text: str, article: int, index: int, start: int, end: int) -> _Sentence:
     """The sentence from where its own words begin (past a page stamp or dateline; see
     :mod:`storyline.corpus.sentence_lead`) and without surrounding white space."""
     raw = text[start:end]
     skip = own_words_start(raw)
     skip += len(raw[skip:]) - len(raw[skip:].lstrip())
     own = raw[skip:].rstrip()
-    return _Sentence(article, index, start + skip, start + skip + len(own), own, date)
+    return _Sentence(article, index, start + skip, start + skip + len(own), own, None)
 
 
 def _topic_terms(articles: Sequence[TimelineArticle], n: int) -> frozenset[str]:
@@ -352,18 +360,27 @@ def _next_date(ranked: list[tuple[str, float]], chosen: set[dt.date], penalty: f
 def _summarize_date(
     story: _Story, date: str, k: int, chosen_rows: list[int], settings: TimelineSettings
 ) -> tuple[list[int], list[int]]:
+    """Up to ``k`` summary sentences of ``date`` and every candidate sentence of it.
+
+    The sentences are picked among the candidates close to the date's shared vocabulary
+    (PM-Mean); when none of those may be a summary, among all the date's candidates, so that a
+    date the ranker chose is not dropped because its closest sentences are too long or off-topic.
+    """
     mention = story.mention.get(date, [])
     published = story.published.get(date, [])
-    keep_m, keep_p = date_candidates(story.space.rows(mention), story.space.rows(published))
-    pool = [mention[i] for i in keep_m] + [published[i] for i in keep_p]
-    pool = list(dict.fromkeys(pool))
-    if not pool:
-        return [], []
-    avoid = story.space.rows(chosen_rows) if chosen_rows else None
-    allowed = [bool(story.summary_ok[i]) for i in pool]
-    picked = centroid_select(story.space.rows(pool), k, allowed, settings.max_similarity, avoid)
     all_candidates = list(dict.fromkeys(mention + published))
-    return [pool[i] for i in picked], all_candidates
+    if not all_candidates:
+        return [], []
+    keep_m, keep_p = date_candidates(story.space.rows(mention), story.space.rows(published))
+    close = list(dict.fromkeys([mention[i] for i in keep_m] + [published[i] for i in keep_p]))
+    avoid = story.space.rows(chosen_rows) if chosen_rows else None
+    pools = [close] if len(close) == len(all_candidates) else [close, all_candidates]
+    for pool in pools:
+        allowed = [bool(story.summary_ok[i]) for i in pool]
+        picked = centroid_select(story.space.rows(pool), k, allowed, settings.max_similarity, avoid)
+        if picked:
+            return [pool[i] for i in picked], all_candidates
+    return [], all_candidates
 
 
 def _entries(
