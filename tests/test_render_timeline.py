@@ -66,3 +66,24 @@ def test_table_lists_news_then_background_with_source_counts() -> None:
     assert out.index("2021-03-03") < out.index("1956")
     assert "2 (Daily <Norland>, Sudria Times)" in out
     assert "<b>failed</b>" in out  # shown literally, not read as markup
+
+
+def test_table_fits_an_80_column_terminal_with_whole_dates_and_summaries() -> None:
+    ids = ["a_ce5dd80e363f2336", "a_7859d60f801e2dc5", "a_8d8eb394edd73950"]
+    long = TimelineEntry(
+        "2015-08-31",
+        "day",
+        "Ministers of Norland and Sudria met in Vell for talks about the river dam and its quotas.",
+        "news",
+        ids,
+        [SourceSpan(i, 0, 5) for i in ids],
+        "e3",
+    )
+    console = Console(width=80, record=True)
+    console.print(render_table([long, ENTRIES[1]]))
+    out = console.export_text()
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert "2015-08-31" in out and "background" in out
+    words = " ".join(line.split("│")[3].strip() for line in out.splitlines() if line.count("│") == 5)
+    assert " ".join(words.split()).startswith("Ministers of Norland and Sudria met in Vell")
+    assert "quotas." in words

@@ -37,10 +37,11 @@ def render_table(
 ) -> Table:
     """A rich table: date, kind, summary, number of sources and their names."""
     table = Table(title=rich_escape(title) if title else None, show_lines=False, expand=False)
-    table.add_column("Date", no_wrap=True)
+    # The summary gets the room: on a narrow terminal the source list wraps, the date never breaks.
+    table.add_column("Date", no_wrap=True, min_width=10)
     table.add_column("Kind", no_wrap=True)
-    table.add_column("What happened")
-    table.add_column("Sources", justify="right", no_wrap=True)
+    table.add_column("What happened", min_width=24)
+    table.add_column("Sources", justify="right", overflow="fold")
     for _name, group in _sections(entries):
         for e in group:
             names = _sources(e, labels)
