@@ -8,6 +8,7 @@ PyPI) is the fallback. Each process loads the model once and keeps it.
 from __future__ import annotations
 
 import importlib.util
+import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
@@ -62,3 +63,27 @@ def parse(texts: Iterable[str], nlp: Language | None = None, batch_size: int = 6
     """Parse texts in batches with ``nlp.pipe``."""
     nlp = nlp or load_nlp()
     yield from nlp.pipe(texts, batch_size=batch_size)
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
+
+
+def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Character spans of the sentences of ``doc``, cut at blank lines: a sentence never runs
+    from one paragraph into the next (a "Published: ..." line, a byline, a heading), whatever
+    the parser made of it. White space at either end is left out; empty pieces are dropped."""
+    spans = []
+    for sent in doc.sents:
+        start = sent.start_char
+        for m in _BLANK_LINE.finditer(doc.text, sent.start_char, sent.end_char):
+            spans.append((start, m.start()))
+            start = m.end()
+        spans.append((start, sent.end_char))
+    out = []
+    for start, end in spans:
+        piece = doc.text[start:end]
+        lead = len(piece) - len(piece.lstrip())
+        trail = len(piece) - len(piece.rstrip())
+        if end - trail > start + lead:
+            out.append((start + lead, end - trail))
+    return out

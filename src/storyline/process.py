@@ -21,7 +21,7 @@ from storyline.corpus.story_features import content_lemmas
 from storyline.extract.entities import find_entities
 from storyline.extract.quotes import extract_quotes
 from storyline.model import Analysis, Quote, RawDocument, Timex
-from storyline.nlp import load_nlp, model_name
+from storyline.nlp import load_nlp, model_name, sentence_spans
 from storyline.time.dateline import find_dateline
 from storyline.time.events import date_events
 from storyline.time.pubdate import estimate_published
@@ -95,7 +95,7 @@ def analyze_doc(prepared: Prepared, doc: Doc) -> Analysis:
     events = date_events(doc, timexes, published.value)
     mentions, entities = find_entities(doc)
     quotes = extract_quotes(doc, mentions, entities)
-    sentences = [(s.start_char, s.end_char) for s in doc.sents]
+    sentences = sentence_spans(doc)
     date_quotes(quotes, timexes, sentences, published.value)
     terms = {k: float(v) for k, v in content_lemmas(doc).items()}
     return Analysis(
