@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from storyline.corpus.sentence_lead import MIN_REST, is_reader_comment, own_words_start
+from storyline.corpus.sentence_lead import MIN_REST, is_furniture, is_reader_comment, own_words_start
 
 
 @pytest.mark.parametrize(
@@ -70,6 +70,18 @@ from storyline.corpus.sentence_lead import MIN_REST, is_reader_comment, own_word
             "9:51 pm ET Ministers of Norland left the talks in Vell.",
             "Ministers of Norland left the talks in Vell.",
         ),
+        (
+            "Published: 4 March 2021 By Jane Doe VELL — Ministers of Norland left the talks in Vell.",
+            "Ministers of Norland left the talks in Vell.",
+        ),
+        (
+            "Updated: March 4, 2021, 10:15 a.m. EST The river level fell sharply near Vell.",
+            "The river level fell sharply near Vell.",
+        ),
+        (
+            "Posted on 2021-03-04 The ministers of Norland and Sudria met again.",
+            "The ministers of Norland and Sudria met again.",
+        ),
     ],
 )
 def test_furniture_before_the_sentence_is_skipped(sentence: str, own_words: str) -> None:
@@ -87,6 +99,8 @@ def test_furniture_before_the_sentence_is_skipped(sentence: str, own_words: str)
         "On March 3, 2021 at 14:26 CET the gates of the dam were closed.",
         "The photo: AP shows the minister at the talks in Vell.",
         "(In 2010, the dam was closed) The minister spoke about the river.",
+        "The report was published on 4 March 2021 by the ministry in Vell.",
+        "Updated figures from March 2021 show the river level fell sharply.",
     ],
 )
 def test_ordinary_sentences_are_left_whole(sentence: str) -> None:
@@ -103,3 +117,18 @@ def test_reader_comments_are_told_from_sentences_with_a_date_and_time() -> None:
     assert is_reader_comment("March 4, 2021 at 12:17 pm | Reply the dam should stay open")
     assert is_reader_comment("Too bad !! March 4, 2021 at 1:39 pm | The dam should stay open")
     assert not is_reader_comment("On March 4, 2021 at 12:17 pm the gates of the dam were closed.")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "furniture"),
+    [
+        ("Published: 4 March 2021\nBy Jane Doe", True),
+        ("Updated: March 4, 2021, 10:15 a.m. EST", True),
+        ("VELL | Tue Mar 3, 2021 9:03 pm CET", True),
+        ("Published: 4 March 2021 By Jane Doe VELL — Ministers left the talks in Vell.", False),
+        ("The report was published on 4 March 2021.", False),
+        ("Ministers met.", False),
+    ],
+)
+def test_a_sentence_of_furniture_alone_is_told(sentence: str, furniture: bool) -> None:
+    assert is_furniture(sentence) is furniture

@@ -191,8 +191,16 @@ def test_lead_sentences_stand_for_the_publication_date_only() -> None:
         _article("p1", "2021-05-10", ["Workers at the Vell dam repaired the broken gates of the river dam."])
     ]
     entries = build_timeline(plain)
-    assert {e.date for e in entries} <= {"2021-05-10", "2021-05-09"}
-    assert entries
+    assert [e.date for e in entries] == ["2021-05-10"]
+    three = [
+        "Workers at the Vell dam repaired the broken gates of the river dam.",
+        "Farmers near Vell welcomed the repaired dam gates and the steady river level.",
+        "The dam authority in Vell said the river gates would be inspected every month.",
+    ]
+    whole = build_timeline([_article("p3", "2021-05-10", three)], per_date=1)
+    assert {e.date for e in whole} == {"2021-05-10"}  # the whole timeline guesses no day before
+    ranked = build_timeline(plain, max_dates=1)  # a fixed number of dates: the days before compete
+    assert len(ranked) == 1 and ranked[0].date in {"2021-05-10", "2021-05-09", "2021-05-08"}
     undated = [_article("p2", None, ["Workers at the Vell dam repaired the broken gates of the river dam."])]  # type: ignore[arg-type]
     assert build_timeline(undated) == []
 

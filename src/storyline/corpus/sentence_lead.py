@@ -8,11 +8,14 @@ Wire and web pages glue a page-render stamp, an update note or a dateline to the
 - ``Page last updated at 08:03 GMT, Tuesday, 26 July 2011 09:03 UK Syria's ...``
 - ``By the CNN Wire Staff ... Washington (CNN) -- The United States ...``
 - ``Photograph: Jane Doe/AP Health officials ...``, ``LIBYA, 5:29 p.m. ET, 12:29 a.m. local: ...``
+- ``Published: 8 March 2017 By Tom Hadley CORVANNE — Officials ...``
 
 A timeline entry's summary should start at "The World Health ...": the furniture says nothing of
 the event and only dilutes the summary. :func:`own_words_start` finds that offset; the text
 before it is left where it is (entries point at the rest with their offsets).
-:func:`is_reader_comment` spots sentences of a reader-comment thread, which are no summary material.
+:func:`is_reader_comment` spots sentences of a reader-comment thread, and :func:`is_furniture`
+sentences that are furniture and nothing else ("Published: 8 March 2017 By Tom Hadley"): neither
+is summary material, and a furniture line dates nothing.
 """
 
 from __future__ import annotations
@@ -50,6 +53,18 @@ _PAGE_STAMP = re.compile(
     rf".{{0,200}}?\b(?:19|20)\d{{2}}\b[ ,;|\-—–]{{0,6}}{_DATED_CLOCK}|\s*{_CLOCK}(?:[:\-—–]\s*)?",
     re.IGNORECASE,
 )
+# A publication line, with its byline if one follows: "Published: 8 March 2017 By Tom Hadley",
+# "Updated: March 9, 2017, 10:15 a.m.", "Posted on 2017-03-08". A byline's names are title case,
+# so a dateline in capitals after it ("... By Tom Hadley CORVANNE —") is left to the dateline rule.
+_PUB_DATE = (
+    r"(?:[A-Za-z]+,?\s+)?(?:\d{1,2}\s+[A-Za-z]+\.?,?\s+(?:19|20)\d{2}|[A-Za-z]+\.?\s+\d{1,2},?\s+(?:19|20)\d{2}"
+    r"|(?:19|20)\d{2}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/(?:19|20)\d{2})"
+)
+_PUBLISHED_LINE = re.compile(
+    rf"\s*(?:(?:[Ff]irst\s+)?[Pp]ublished|[Pp]osted|[Uu]pdated|[Ll]ast\s+[Mm]odified)(?:\s+(?:on|at))?\s*:?\s*"
+    rf"{_PUB_DATE}(?:[\s,;|\-—–]{{0,4}}\d{{1,2}}[:.]\d{{2}}(?:\s*[apAP]\.?\s?[mM]\b\.?)?(?:\s*{_ZONE}\b)?)?"
+    r"[\s,;|]*(?:By\s+(?:[A-Z][a-z][\w.'’\-]*[ \t]*){1,4}\s*)?"
+)
 # A live-blog entry: "LIBYA, 5:29 p.m. ET, 12:29 a.m. local: ..."
 _LIVE_ENTRY = re.compile(
     rf"\s*[A-Z][A-Z .'\-]{{1,30}},\s*{_CLOCK}(?:,\s*\d{{1,2}}[:.]\d{{2}}\s*[ap]\.?\s?m\.?\s*local)?\s*[:\-—–]\s*"
@@ -76,13 +91,13 @@ MIN_REST = 20
 
 def own_words_start(sentence: str) -> int:
     """Offset in ``sentence`` where its own words begin (0 when nothing opens it)."""
-    pos = 0
-    for _ in range(4):  # update note, stamp and dateline can follow one another
-        moved = _skip_once(sentence, pos)
-        if moved is None:
-            break
-        pos = moved
-    return pos
+    return _furniture_end(sentence, MIN_REST)
+
+
+def is_furniture(sentence: str) -> bool:
+    """Is the sentence furniture and nothing else ("Published: 8 March 2017 By Tom Hadley")?"""
+    end = _furniture_end(sentence, 0)
+    return end > 0 and not any(c.isalnum() for c in sentence[end:])
 
 
 def is_reader_comment(sentence: str) -> bool:
@@ -90,20 +105,31 @@ def is_reader_comment(sentence: str) -> bool:
     return "|" in sentence and _READER_COMMENT.search(sentence) is not None  # the bar: a cheap first test
 
 
-def _skip_once(sentence: str, pos: int) -> int | None:
-    """The offset past one piece of furniture at ``pos``, or None."""
-    for pattern in (_UPDATE_NOTE, _LAST_UPDATED, _PAGE_STAMP, _LIVE_ENTRY, _PHOTO_CREDIT):
+def _furniture_end(sentence: str, rest: int) -> int:
+    """Where the furniture opening ``sentence`` ends, keeping at least ``rest`` characters after it."""
+    pos = 0
+    for _ in range(5):  # update note, stamp, byline and dateline can follow one another
+        moved = _skip_once(sentence, pos, rest)
+        if moved is None or moved <= pos:
+            break
+        pos = moved
+    return pos
+
+
+def _skip_once(sentence: str, pos: int, rest: int) -> int | None:
+    """The offset past one piece of furniture at ``pos`` (leaving ``rest`` characters), or None."""
+    for pattern in (_UPDATE_NOTE, _LAST_UPDATED, _PUBLISHED_LINE, _PAGE_STAMP, _LIVE_ENTRY, _PHOTO_CREDIT):
         match = pattern.match(sentence, pos)
-        if match and _leaves_enough(sentence, match.end()):
+        if match and match.end() > pos and len(sentence) - match.end() >= rest:
             return match.end()
     mark = _agency_mark().match(sentence, pos)
-    if mark and _leaves_enough(sentence, mark.end()):
+    if mark and len(sentence) - mark.end() >= rest:
         return mark.end()
     dateline = find_dateline(sentence[pos:])
     if dateline is not None and dateline.start == 0:
         end = pos + dateline.end
         end += len(sentence[end:]) - len(sentence[end:].lstrip(" \t-—–"))
-        if _leaves_enough(sentence, end):
+        if len(sentence) - end >= rest:
             return end
     return None
 
@@ -114,7 +140,3 @@ def _agency_mark() -> re.Pattern[str]:
     ``... Washington (CNN) --``, ``TRIPOLI Oct 5 (Reuters) -``."""
     names = "|".join(re.escape(a) for a in sorted(known_agencies(), key=len, reverse=True))
     return re.compile(rf".{{0,{_AGENCY_MARK_REACH}}}?\((?:{names})\)\s*(?:--|[-—–])\s*", re.IGNORECASE)
-
-
-def _leaves_enough(sentence: str, end: int) -> bool:
-    return len(sentence) - end >= MIN_REST

@@ -35,7 +35,7 @@ from importlib import resources
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from storyline.corpus.sentence_lead import is_reader_comment, own_words_start
+from storyline.corpus.sentence_lead import is_furniture, is_reader_comment, own_words_start
 from storyline.corpus.summarize import SentenceSpace, centroid_select, cosine, date_candidates
 from storyline.corpus.timeline_dates import DateModel, date_features, period
 from storyline.model import Event, Quote, SourceSpan, TimelineEntry, Timex, precision_of
@@ -213,7 +213,7 @@ def _prepare(articles: Sequence[TimelineArticle], settings: TimelineSettings) ->
             sentences.append(sentence)
             for d in dates if settings.every_date else dates[:1]:
                 mention[d].append(k)
-            if not dates and pub_day and j < settings.lead_sentences:
+            if not dates and pub_day and j < settings.lead_sentences and sentence.text:
                 for back in range(settings.publication_days):
                     published[(pub_day - dt.timedelta(days=back)).isoformat()].append(k)
     space = SentenceSpace([s.text for s in sentences])
@@ -227,9 +227,10 @@ def _prepare(articles: Sequence[TimelineArticle], settings: TimelineSettings) ->
 
 def _own_words(text: str, article: int, index: int, start: int, end: int) -> _Sentence:
     """The sentence from where its own words begin (past a page stamp or dateline; see
-    :mod:`storyline.corpus.sentence_lead`) and without surrounding white space."""
+    :mod:`storyline.corpus.sentence_lead`) and without surrounding white space; empty when the
+    sentence is furniture and nothing else ("Published: 8 March 2017 By Tom Hadley")."""
     raw = text[start:end]
-    skip = own_words_start(raw)
+    skip = len(raw) if is_furniture(raw) else own_words_start(raw)
     skip += len(raw[skip:]) - len(raw[skip:].lstrip())
     own = raw[skip:].rstrip()
     return _Sentence(article, index, start + skip, start + skip + len(own), own, None)
@@ -305,9 +306,14 @@ def build_timeline(
     """The story's timeline: up to ``max_dates`` dates (all by default), ``per_date`` entries each.
 
     ``window`` keeps only dates whose period lies within it (inclusive). Entries come in date
-    order; within a date, the best-supported first.
+    order; within a date, the best-supported first. An undated lead sentence stands for its
+    article's publication day and the days before it only when a number of dates is asked for
+    (the ranker then picks among them); the whole timeline dates it by the publication day alone,
+    rather than guess a day before it.
     """
     settings = settings or TimelineSettings.load()
+    if max_dates is None:
+        settings = settings.replace(publication_days=min(settings.publication_days, 1))
     per_date = settings.per_date if per_date is None else per_date
     story = _prepare(articles, settings)
     chosen_rows: list[int] = []
