@@ -36,12 +36,13 @@ def render_table(
     entries: Sequence[TimelineEntry], title: str | None = None, labels: Mapping[str, str] | None = None
 ) -> Table:
     """A rich table: date, kind, summary, number of sources and their names."""
-    table = Table(title=rich_escape(title) if title else None, show_lines=False, expand=False)
-    # The summary gets the room: on a narrow terminal the source list wraps, the date never breaks.
+    # The table fills the terminal and the summary gets three parts of the room to the sources'
+    # one: on a narrow terminal the source list wraps, the date never breaks.
+    table = Table(title=rich_escape(title) if title else None, show_lines=False, expand=True)
     table.add_column("Date", no_wrap=True, min_width=10)
     table.add_column("Kind", no_wrap=True)
-    table.add_column("What happened", min_width=24)
-    table.add_column("Sources", justify="right", overflow="fold")
+    table.add_column("What happened", ratio=3, min_width=24)
+    table.add_column("Sources", justify="right", ratio=1, overflow="fold")
     for _name, group in _sections(entries):
         for e in group:
             names = _sources(e, labels)
