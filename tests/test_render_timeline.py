@@ -69,7 +69,13 @@ def test_table_lists_news_then_background_with_source_counts() -> None:
 
 
 def test_table_fits_an_80_column_terminal_with_whole_dates_and_summaries() -> None:
-    ids = ["a_ce5dd80e363f2336", "a_7859d60f801e2dc5", "a_8d8eb394edd73950", "a_2273ebf14aed599d", "a_c7ab6405"]
+    ids = [
+        "a_ce5dd80e363f2336",
+        "a_7859d60f801e2dc5",
+        "a_8d8eb394edd73950",
+        "a_2273ebf14aed599d",
+        "a_c7ab6405",
+    ]
     long = TimelineEntry(
         "2015-08-31",
         "day",
