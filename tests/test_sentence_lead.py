@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from storyline.corpus.sentence_lead import MIN_REST, is_furniture, is_reader_comment, own_words_start
+from storyline.corpus.sentence_lead import (
+    MIN_REST,
+    content_start,
+    is_furniture,
+    is_reader_comment,
+    own_words_start,
+)
 
 
 @pytest.mark.parametrize(
@@ -132,3 +138,5 @@ def test_reader_comments_are_told_from_sentences_with_a_date_and_time() -> None:
 )
 def test_a_sentence_of_furniture_alone_is_told(sentence: str, furniture: bool) -> None:
     assert is_furniture(sentence) is furniture
+    expected = len(sentence) if furniture else own_words_start(sentence)
+    assert content_start(sentence) == expected

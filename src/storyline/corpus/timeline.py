@@ -35,7 +35,7 @@ from importlib import resources
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from storyline.corpus.sentence_lead import is_furniture, is_reader_comment, own_words_start
+from storyline.corpus.sentence_lead import content_start, is_reader_comment
 from storyline.corpus.summarize import SentenceSpace, centroid_select, cosine, date_candidates
 from storyline.corpus.timeline_dates import DateModel, date_features, period
 from storyline.model import Event, Quote, SourceSpan, TimelineEntry, Timex, precision_of
@@ -149,7 +149,7 @@ def sentence_dates(
     """The dates of each sentence, first first: its usable DATE/TIME timexes in text order, else
     the dates of events dated by a timex.
 
-    ``own_starts`` gives where each sentence's own words begin (:func:`own_words_start`): a
+    ``own_starts`` gives where each sentence's own words begin (:func:`content_start`): a
     timex or event before that, in a page stamp or dateline glued to the sentence, dates nothing.
     """
     out: list[list[str]] = [[] for _ in article.sentences]
@@ -230,7 +230,7 @@ def _own_words(text: str, article: int, index: int, start: int, end: int) -> _Se
     :mod:`storyline.corpus.sentence_lead`) and without surrounding white space; empty when the
     sentence is furniture and nothing else ("Published: 8 March 2017 By Tom Hadley")."""
     raw = text[start:end]
-    skip = len(raw) if is_furniture(raw) else own_words_start(raw)
+    skip = content_start(raw)
     skip += len(raw[skip:]) - len(raw[skip:].lstrip())
     own = raw[skip:].rstrip()
     return _Sentence(article, index, start + skip, start + skip + len(own), own, None)
