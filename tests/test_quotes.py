@@ -275,3 +275,19 @@ def test_a_closing_relative_clause_with_its_own_cue_is_a_second_attribution(quot
     relative = quotes[1]
     assert [text[s:e] for s, e in relative.parts] == ["which", "was not a prison term"]
     assert relative.speaker.name == "Peter Kral"
+
+
+def test_reader_quotes_signed_with_a_dash_one_a_line_glued_or_spaced(quotes_of):
+    text = (
+        "Readers sent us their views.\n\n"
+        "“The debate showed nothing new. He repeats himself.” ― Sonya Herrera\n"
+        "“He is ignorant of our culture and our lives.”― Pamela Ruiz\n"
+        "“I cannot believe how low we have sunk this year.” ― Jacklyn Ash\n"
+    )
+    quotes = quotes_of(text)
+    assert [(q.text[:12], q.cue, q.speaker.name) for q in quotes] == [
+        ("“The debate ", "―", "Sonya Herrera"),
+        ("“He is ignor", "―", "Pamela Ruiz"),  # the tokenizer keeps '”―' as one token
+        ("“I cannot be", "―", "Jacklyn Ash"),
+    ]
+    assert all(q.kind == "direct" and len(q.parts) == 1 for q in quotes)

@@ -101,14 +101,22 @@ def _subject_after(verb: Token, start: int) -> bool:
 _DASHES = frozenset({"―", "—", "–", "-", "--"})
 
 
+def _glued_dash(token: Token, quote_end: int) -> bool:
+    """The tokenizer keeps '”―' as one token: the closing mark of the quotation and a dash."""
+    return token.idx == quote_end - 1 and token.text[1:] in _DASHES
+
+
 def dash_source(index: TextIndex, quote: QuotedSpan, next_start: int) -> tuple[Token, Span] | None:
     """'"..." ― Karen Lind' (same line, or a line of its own): the dash cues the name after it."""
     doc = index.doc
     i = index.token_at_or_after(quote.end)
-    while i < len(doc) and doc[i].is_space:
-        i += 1
-    if i >= len(doc) or doc[i].text not in _DASHES or doc[i].idx >= next_start:
-        return None
+    if i and _glued_dash(doc[i - 1], quote.end):
+        i -= 1
+    else:
+        while i < len(doc) and doc[i].is_space:
+            i += 1
+        if i >= len(doc) or doc[i].text not in _DASHES or doc[i].idx >= next_start:
+            return None
     line_end = index.paragraph_end(doc[i].idx)
     j = i + 1
     tokens: list[Token] = []

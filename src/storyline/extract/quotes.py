@@ -84,6 +84,8 @@ def _to_quotes(
             speaker = resolver.resolve(candidate.source)
         previous = (candidate, speaker)
         cue = candidate.cue_chars(doc)
+        if cue and cue[0] < end <= cue[1]:
+            cue = (end, cue[1])  # a cue token glued to the closing mark ('”―')
         confidence = candidate.confidence
         if speaker.name is None:
             confidence = min(confidence, 0.5)
