@@ -63,6 +63,29 @@ def test_anaphoric_anchor_names_the_timex_it_counts_from():
     assert found[1].anchor == "timex:0"
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a round count that overshoots the article's year by less than its rounding: the present
+        (
+            "In 1956 the two sides signed a declaration. Nearly seventy years later, there is still no treaty.",
+            "2023",
+        ),
+        (
+            "In 1956 the two sides signed a declaration. Seventy years later, there is still no treaty.",
+            "2023",
+        ),
+        # a short exact count lands where it says, even after the article's date
+        ("In 2021 the two sides agreed to meet again five years later.", "2026"),
+        ("In 1990 the two sides met. Forty years later, they will meet again.", "2030"),
+        ("In 1956 the two sides signed a declaration. Fifty years later, they met again.", "2006"),
+    ],
+)
+def test_a_count_of_years_from_a_past_date_stops_at_the_articles_present(text, expected):
+    found = tag_timexes(text, "2023-04-04")
+    assert found[-1].value == expected
+
+
 # --- calendar ---------------------------------------------------------------------------------
 
 

@@ -275,4 +275,20 @@ def n_ago(m: re.Match[str], ctx: Context) -> Piece | None:
     anchor = ctx.anchor()
     if precision_of(anchor) == "year" and name in ("day", "week", "month"):
         return make_piece(m, anchor, mod, "timex")  # "two days later" after "in 1999": still 1999
-    return make_piece(m, shift_value(anchor, name, n), mod, "timex")
+    value = shift_value(anchor, name, n)
+    if _rounded_count_reaches_now(value, name, n, ctx) and ctx.direction(*m.span()) != FUTURE:
+        # "Nearly seventy years later, there is still no treaty" after "in 1956", in an article
+        # of 2023: a round count from a past date that overshoots the article's date by less
+        # than its rounding means the article's present, not 2026
+        return make_piece(m, ctx.dct.year_str(), mod, "dct")
+    return make_piece(m, value, mod, "timex")
+
+
+def _rounded_count_reaches_now(value: str, unit: str, n: int, ctx: Context) -> bool:
+    """A count of years from a past date lands after the article's year, by at most a tenth of
+    the count (the rounding of "seventy years"); "five years later" from 2021 stays 2026."""
+    years = {"year": 1, "decade": 10, "century": 100}.get(unit)
+    if years is None or n <= 0 or ctx.dct.year is None or not value[:4].isdigit():
+        return False
+    overshoot = int(value[:4]) - ctx.dct.year
+    return 0 < overshoot <= n * years // 10
