@@ -291,3 +291,15 @@ def test_reader_quotes_signed_with_a_dash_one_a_line_glued_or_spaced(quotes_of):
         ("“I cannot be", "―", "Jacklyn Ash"),
     ]
     assert all(q.kind == "direct" and len(q.parts) == 1 for q in quotes)
+
+
+def test_a_poll_opening_the_clause_is_its_source(quotes_of):
+    text = "In a CNN poll released Monday, Clinton led Trump by five points among likely voters."
+    quote = _only(quotes_of(text))
+    assert (quote.kind, quote.cue) == ("indirect", "In")
+    assert quote.speaker.surface == "a CNN poll released Monday"
+    assert quote.text == "Clinton led Trump by five points among likely voters"
+    # a poll after the verb is a circumstance of the clause, not its source
+    assert not [
+        q for q in quotes_of("Clinton leads Trump in national polls by three points.") if q.cue == "in"
+    ]

@@ -256,6 +256,11 @@ def indirect_candidates(doc: Doc, index: TextIndex) -> list[Candidate]:
             if candidate:
                 found.append(candidate)
             continue
+        if token.lower_ == "in" and token.dep_ == "prep":
+            candidate = _in_survey(token, index)
+            if candidate:
+                found.append(candidate)
+            continue
         if token.pos_ == "ADJ" and token.dep_ == "acomp" and token.lower_ in lex.adjectives:
             candidate = _adjective_candidate(token)
             if candidate:
@@ -555,6 +560,30 @@ def _according(according: Token, index: TextIndex) -> Candidate | None:
     if not parts:
         return None
     return Candidate(parts, "indirect", (according.i, according.i + 2), according, source, 0.7)
+
+
+_SURVEY_NOUNS = frozenset({"poll", "survey", "study", "analysis"})
+
+
+def _in_survey(preposition: Token, index: TextIndex) -> Candidate | None:
+    """ "In a CNN poll, Clinton led by 5 points": the poll that opens the clause is its source,
+    "in" its cue (PolNeAR annotates it so)."""
+    objects = [c for c in preposition.children if c.dep_ == "pobj"]
+    if not objects or objects[0].lemma_.lower() not in _SURVEY_NOUNS:
+        return None
+    head = preposition.head
+    if head.pos_ not in {"VERB", "AUX"} or head.i < preposition.i:
+        return None  # "leads in national polls": a circumstance of the clause, not its source
+    doc = preposition.doc
+    sentence = index.sentence(preposition.i)
+    start, end = max(head.left_edge.i, sentence.start), min(head.right_edge.i + 1, sentence.end)
+    pp_start, pp_end = preposition.i, preposition.right_edge.i + 1
+    parts = [p for p in (_span_chars(doc, start, pp_start), _span_chars(doc, pp_end, end)) if p]
+    if not parts or not any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in head.children):
+        return None
+    return Candidate(
+        parts, "indirect", (preposition.i, preposition.i + 1), preposition, phrase_of(objects[0]), 0.6
+    )
 
 
 def colon_line_candidates(
