@@ -303,3 +303,15 @@ def test_a_poll_opening_the_clause_is_its_source(quotes_of):
     assert not [
         q for q in quotes_of("Clinton leads Trump in national polls by three points.") if q.cue == "in"
     ]
+
+
+@pytest.mark.parametrize(
+    ("headline", "source"),
+    [("Poll: Clinton Leads Trump in Florida", "Poll"), ("The Latest: Clinton Leads Trump in Florida", None)],
+)
+def test_a_poll_before_a_headline_colon_speaks_and_the_latest_does_not(quotes_of, headline, source):
+    text = headline + "\n\nThe race in Florida has tightened over the summer months."
+    found = [q for q in quotes_of(text) if q.cue == ":"]
+    assert [q.speaker.surface for q in found] == ([source] if source else [])
+    if source:
+        assert found[0].text == "Clinton Leads Trump in Florida"

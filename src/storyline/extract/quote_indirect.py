@@ -586,6 +586,18 @@ def _in_survey(preposition: Token, index: TextIndex) -> Candidate | None:
     )
 
 
+def _speaks_in_headline(source: Span) -> bool:
+    """ "Poll: Clinton Leads", "NY Post: ...", "Insiders: ...": in a headline, a poll, report,
+    organisation or group before the colon is who speaks ("The Latest:", "Breaking:" are not)."""
+    words = [t for t in source if t.is_alpha]
+    lowered = {t.lower_ for t in words}
+    return bool(
+        lowered & (_SURVEY_NOUNS | {"report", "newspaper", "editorial"})
+        or lowered & lexicon().groups
+        or (words and all(t.ent_type_ == "ORG" for t in words))
+    )
+
+
 def colon_line_candidates(
     doc: Doc, paragraphs: list[tuple[int, int]], colon_source: Callable[[int], tuple[Token, Span] | None]
 ) -> list[Candidate]:
@@ -608,7 +620,9 @@ def colon_line_candidates(
         if content is None or len(doc[colon.i + 1 : span.end]) < 3:
             continue
         mark, source = found_source
-        if not any(t.ent_type_ == "PERSON" for t in source):
+        if not (
+            any(t.ent_type_ == "PERSON" for t in source) or (p_start == 0 and _speaks_in_headline(source))
+        ):
             continue
         found.append(Candidate([content], "indirect", (mark.i, mark.i + 1), mark, source, 0.6))
     return found
