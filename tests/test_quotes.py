@@ -315,3 +315,13 @@ def test_a_poll_before_a_headline_colon_speaks_and_the_latest_does_not(quotes_of
     assert [q.speaker.surface for q in found] == ([source] if source else [])
     if source:
         assert found[0].text == "Clinton Leads Trump in Florida"
+
+
+def test_a_gerund_after_a_verb_of_saying_is_its_content(quotes_of):
+    quote = _only(quotes_of("Senator Kral denied having any contact with the Russian embassy."))
+    assert (quote.kind, quote.cue, quote.text) == (
+        "indirect",
+        "denied",
+        "having any contact with the Russian embassy",
+    )
+    assert quote.speaker.name == "Kral"

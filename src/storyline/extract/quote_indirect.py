@@ -277,6 +277,8 @@ def indirect_candidates(doc: Doc, index: TextIndex) -> list[Candidate]:
             continue
         if lemma in lex.clause_verbs or _takes_that_clause(token):
             candidate = _clause_candidate(token)
+        if candidate is None and lemma in lex.clause_verbs:
+            candidate = _gerund_candidate(token)
         if candidate is None and lemma in lex.infinitive:
             candidate = _infinitive_candidate(token)
         if candidate is None and lemma in _PHRASAL_VERBS:
@@ -368,6 +370,25 @@ def _clause_candidate(verb: Token) -> Candidate | None:
             if parts:
                 return _make(verb, parts, medium_phrase(verb), subject_of(verb), 0.6)
     return None
+
+
+def _gerund_candidate(verb: Token) -> Candidate | None:
+    """ "denied having any contact with the Russians", "reported holding investments": the
+    gerund phrase right after a verb of saying or thinking is its content."""
+    gerund = next(
+        (
+            c
+            for c in verb.rights
+            if c.dep_ in {"xcomp", "ccomp"} and c.tag_ == "VBG" and c.left_edge.i == verb.i + 1
+        ),
+        None,
+    )
+    if gerund is None:
+        return None
+    parts = _span_chars(verb.doc, gerund.left_edge.i, gerund.right_edge.i + 1)
+    if parts is None:
+        return None
+    return _make(verb, [parts], [], subject_of(verb), 0.6)
 
 
 def _reported_by_head(verb: Token) -> bool:
