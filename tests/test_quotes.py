@@ -325,3 +325,16 @@ def test_a_gerund_after_a_verb_of_saying_is_its_content(quotes_of):
         "having any contact with the Russian embassy",
     )
     assert quote.speaker.name == "Kral"
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("Senator Kral said so on Monday.", "so"),
+        ("Senator Kral said as much in an interview.", "as much"),
+        ("Senator Kral did not say when.", "when"),
+    ],
+)
+def test_a_word_standing_for_what_was_said_is_the_content(quotes_of, text, content):
+    quote = _only(quotes_of(text))
+    assert (quote.kind, quote.text, quote.speaker.name) == ("indirect", content, "Kral")

@@ -275,7 +275,9 @@ def indirect_candidates(doc: Doc, index: TextIndex) -> list[Candidate]:
             if candidate:
                 found.append(candidate)
             continue
-        if lemma in lex.clause_verbs or _takes_that_clause(token):
+        if lemma in lex.clause_verbs:
+            candidate = _proform_candidate(token)
+        if candidate is None and (lemma in lex.clause_verbs or _takes_that_clause(token)):
             candidate = _clause_candidate(token)
         if candidate is None and lemma in lex.clause_verbs:
             candidate = _gerund_candidate(token)
@@ -370,6 +372,35 @@ def _clause_candidate(verb: Token) -> Candidate | None:
             if parts:
                 return _make(verb, parts, medium_phrase(verb), subject_of(verb), 0.6)
     return None
+
+
+_PROFORMS = frozenset({"so", "otherwise", "when", "why", "how", "where"})
+
+
+def _proform_candidate(verb: Token) -> Candidate | None:
+    """ "said so", "said as much", "would not say when": a word standing for what was said is the
+    content (PolNeAR annotates it so)."""
+    doc = verb.doc
+    word = None
+    for child in verb.children:
+        if (
+            child.dep_ == "advmod"
+            and child.i > verb.i
+            and not any(
+                t.pos_ not in {"PART", "ADV"} or t.lower_ in _PROFORMS
+                for t in doc[verb.i + 1 : child.left_edge.i]
+            )
+        ):
+            if child.lower_ in _PROFORMS and not list(child.children):
+                word = (child.i, child.i + 1)
+            elif child.lower_ == "much" and [c.lower_ for c in child.lefts] == ["as"]:
+                word = (child.left_edge.i, child.i + 1)
+        if word is not None:
+            break
+    if word is None:
+        return None
+    parts = _span_chars(doc, *word)
+    return _make(verb, [parts], [], subject_of(verb), 0.6) if parts else None
 
 
 def _gerund_candidate(verb: Token) -> Candidate | None:
