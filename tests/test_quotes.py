@@ -338,3 +338,9 @@ def test_a_gerund_after_a_verb_of_saying_is_its_content(quotes_of):
 def test_a_word_standing_for_what_was_said_is_the_content(quotes_of, text, content):
     quote = _only(quotes_of(text))
     assert (quote.kind, quote.text, quote.speaker.name) == ("indirect", content, "Kral")
+
+
+def test_a_passive_verb_of_stance_makes_its_subject_the_content_and_its_agent_the_source(quotes_of):
+    quote = _only(quotes_of("The fisheries plan was endorsed by Senator Kral on Monday."))
+    assert (quote.kind, quote.text, quote.cue) == ("indirect", "The fisheries plan", "was endorsed by")
+    assert quote.speaker.name == "Kral"

@@ -281,6 +281,8 @@ def indirect_candidates(doc: Doc, index: TextIndex) -> list[Candidate]:
             candidate = _clause_candidate(token)
         if candidate is None and lemma in lex.clause_verbs:
             candidate = _gerund_candidate(token)
+        if candidate is None and lemma in lex.clause_verbs | lex.object:
+            candidate = _passive_candidate(token)
         if candidate is None and lemma in lex.infinitive:
             candidate = _infinitive_candidate(token)
         if candidate is None and lemma in _PHRASAL_VERBS:
@@ -372,6 +374,20 @@ def _clause_candidate(verb: Token) -> Candidate | None:
             if parts:
                 return _make(verb, parts, medium_phrase(verb), subject_of(verb), 0.6)
     return None
+
+
+def _passive_candidate(verb: Token) -> Candidate | None:
+    """ "The move was first reported by the Times": with a passive verb of saying or stance and
+    its ``by`` agent, the subject is the content and the agent the source."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    objects = [c for c in agent.children if c.dep_ == "pobj"] if agent is not None else []
+    if subject is None or not objects or subject.i > verb.i or subject.pos_ == "PRON":
+        return None
+    parts = _span_chars(verb.doc, subject.left_edge.i, subject.right_edge.i + 1)
+    if parts is None:
+        return None
+    return _make(verb, [parts], [agent], phrase_of(objects[0]), 0.6)
 
 
 _PROFORMS = frozenset({"so", "otherwise", "when", "why", "how", "where"})
