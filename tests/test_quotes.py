@@ -344,3 +344,13 @@ def test_a_passive_verb_of_stance_makes_its_subject_the_content_and_its_agent_th
     quote = _only(quotes_of("The fisheries plan was endorsed by Senator Kral on Monday."))
     assert (quote.kind, quote.text, quote.cue) == ("indirect", "The fisheries plan", "was endorsed by")
     assert quote.speaker.name == "Kral"
+
+
+def test_an_owners_content_noun_with_its_clause_is_an_attribution(quotes_of):
+    found = quotes_of("Senator Kral met voters. Kral's proposal to close the border drew criticism.")
+    quote = next(q for q in found if q.cue == "proposal")
+    assert (quote.kind, quote.text, quote.speaker.name) == ("indirect", "to close the border", "Kral")
+    # without an owner, a content noun is left to the other rules
+    assert not [
+        q for q in quotes_of("The proposal to close the border drew criticism.") if q.cue == "proposal"
+    ]

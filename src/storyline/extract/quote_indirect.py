@@ -266,6 +266,11 @@ def indirect_candidates(doc: Doc, index: TextIndex) -> list[Candidate]:
             if candidate:
                 found.append(candidate)
             continue
+        if token.pos_ == "NOUN" and token.lemma_.lower() in lex.content_nouns:
+            candidate = _content_noun_candidate(token)
+            if candidate:
+                found.append(candidate)
+            continue
         if token.pos_ not in {"VERB", "AUX"} or token.dep_ in {"aux", "auxpass", "amod"}:
             continue
         lemma = cue_lemma(token)
@@ -374,6 +379,29 @@ def _clause_candidate(verb: Token) -> Candidate | None:
             if parts:
                 return _make(verb, parts, medium_phrase(verb), subject_of(verb), 0.6)
     return None
+
+
+def _content_noun_candidate(noun: Token) -> Candidate | None:
+    """ "Trump's proposal to ban Muslims", "the claim that the vote was rigged": the clause or
+    to-infinitive of a content noun is content; its owner, when there is one, the source."""
+    clause = next(
+        (
+            c
+            for c in noun.rights
+            if (c.dep_ in {"acl", "ccomp"} and (_has_that(c) or _has_to(c))) and c.left_edge.i == noun.i + 1
+        ),
+        None,
+    )
+    if clause is None:
+        return None
+    parts = _span_chars(noun.doc, clause.left_edge.i, clause.right_edge.i + 1)
+    if parts is None:
+        return None
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if owner is None:
+        return None
+    source = phrase_of(owner)
+    return Candidate([parts], "indirect", cue_extent(noun), noun, source, 0.5)
 
 
 def _passive_candidate(verb: Token) -> Candidate | None:
