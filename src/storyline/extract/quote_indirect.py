@@ -7,7 +7,10 @@ For each cue word of the lexicon, the content is the part of the parse the cue g
 * a to-infinitive of a verb of intention ("vowed to fight", "urged the judge to act");
   with "seem"/"appear" or a passive "is expected to", the subject joins the content;
 * the object of a stance verb ("endorsed Cruz", "criticized the deal", "called for a recount");
-* the clause around "according to X" (X is the source).
+* the clause around "according to X" (X is the source), or opened by "In a ... poll,";
+* the gerund after a verb of saying ("denied having ..."), a word standing for what was said
+  ("said so"), the subject of a passive with a "by" agent ("was first reported by the Times"),
+  the clause of an owner's content noun ("Kral's proposal to close the border").
 
 The source is the cue verb's subject (inherited through "and"/participles, or a passive's
 "by" agent); the cue span is the verb with its touching auxiliaries, negation and adverbs, a
@@ -382,8 +385,12 @@ def _clause_candidate(verb: Token) -> Candidate | None:
 
 
 def _content_noun_candidate(noun: Token) -> Candidate | None:
-    """ "Trump's proposal to ban Muslims", "the claim that the vote was rigged": the clause or
-    to-infinitive of a content noun is content; its owner, when there is one, the source."""
+    """ "Trump's proposal to ban Muslims", "her claim that the vote was rigged": the clause or
+    to-infinitive of a content noun with an owner is content, the owner its source (without an
+    owner, "the claim that ...", the noun is left to the other rules)."""
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if owner is None:
+        return None
     clause = next(
         (
             c
@@ -397,11 +404,7 @@ def _content_noun_candidate(noun: Token) -> Candidate | None:
     parts = _span_chars(noun.doc, clause.left_edge.i, clause.right_edge.i + 1)
     if parts is None:
         return None
-    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
-    if owner is None:
-        return None
-    source = phrase_of(owner)
-    return Candidate([parts], "indirect", cue_extent(noun), noun, source, 0.5)
+    return Candidate([parts], "indirect", cue_extent(noun), noun, phrase_of(owner), 0.5)
 
 
 def _passive_candidate(verb: Token) -> Candidate | None:
