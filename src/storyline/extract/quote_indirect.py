@@ -7,24 +7,31 @@ For each cue word of the lexicon, the content is the part of the parse the cue g
 * a to-infinitive of a verb of intention ("vowed to fight", "urged the judge to act");
   with "seem"/"appear" or a passive "is expected to", the subject joins the content;
 * the object of a stance verb ("endorsed Cruz", "criticized the deal", "called for a recount");
-* the clause around "according to X" (X is the source), or opened by "In a ... poll,";
 * the gerund after a verb of saying ("denied having ..."), a word standing for what was said
   ("said so"), the subject of a passive with a "by" agent ("was first reported by the Times"),
   the clause of an owner's content noun ("Kral's proposal to close the border").
 
 The source is the cue verb's subject (inherited through "and"/participles, or a passive's
 "by" agent); the cue span is the verb with its touching auxiliaries, negation and adverbs, a
-phrasal particle or preposition, and a following "in a statement"-style phrase.
+phrasal particle or preposition, and a following "in a statement"-style phrase. Attributions
+framed by a phrase ("according to X", "In a CNN poll,") come from :mod:`quote_framed`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from spacy.tokens import Doc, Span, Token
 
 from storyline.extract.quote_cues import cue_extent, cue_lemma, lexicon, medium_phrase, phrase_of, subject_of
+from storyline.extract.quote_framed import according_candidate, survey_candidate
 from storyline.extract.quote_index import TextIndex, char_span
+from storyline.extract.quote_spans import (
+    has_that,
+    has_to,
+    is_question_clause,
+    span_chars,
+    subtree_chars,
+    subtree_range,
+)
 from storyline.extract.quote_types import Candidate
 
 #: Verbs whose object is the person spoken to ("told him the deal ...").
@@ -84,56 +91,6 @@ _PHRASAL_VERBS = {
 }
 
 
-def _span_chars(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
-    """Character offsets of tokens ``start..end`` with outer punctuation dropped (not quote marks)."""
-    while start < end and ((doc[start].is_punct and not _is_quote_mark(doc[start])) or doc[start].is_space):
-        start += 1
-    while end > start and (
-        (doc[end - 1].is_punct and not _is_quote_mark(doc[end - 1])) or doc[end - 1].is_space
-    ):
-        end -= 1
-    while end > start and doc[end - 1].dep_ == "cc":
-        end -= 1
-    if end <= start:
-        return None
-    end = _close_quotes(doc, start, end)
-    return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
-
-
-_OPENING = frozenset("“‘«")
-_CLOSING = frozenset("”’»")
-
-
-def _close_quotes(doc: Doc, start: int, end: int) -> int:
-    """``end`` moved past a closing quotation mark when the content opened one and stops short."""
-    text = doc[start:end].text
-    opened = sum(text.count(c) for c in "“«") - sum(text.count(c) for c in "”»")
-    opened += text.count('"') % 2
-    if opened <= 0:
-        return end
-    for i in range(end, min(end + 3, len(doc))):
-        if doc[i].text in {"”", '"', "»", "''"} or doc[i].tag_ == "''":
-            return i + 1
-        if not doc[i].is_punct:
-            break
-    return end
-
-
-def _is_quote_mark(token: Token) -> bool:
-    return token.text in {'"', "“", "”", "'", "‘", "’", "«", "»"} or token.tag_ in {"``", "''"}
-
-
-def _subtree_range(token: Token, exclude: Token | None = None) -> tuple[int, int]:
-    """Token range of ``token``'s subtree, cut before ``exclude`` (the cue) when it lies inside."""
-    start, end = token.left_edge.i, token.right_edge.i + 1
-    if exclude is not None and start <= exclude.i < end:
-        if exclude.i > token.i:
-            end = exclude.left_edge.i
-        else:
-            start = exclude.right_edge.i + 1
-    return start, end
-
-
 _RELATIVE_WORDS = frozenset({"which", "that", "who", "whom", "what"})
 
 
@@ -164,7 +121,7 @@ def _clause_parts(verb: Token, clause: Token) -> list[tuple[int, int]] | None:
         ):
             end = min(end, token.left_edge.i)
             break
-    parts = _span_chars(doc, start, end)
+    parts = span_chars(doc, start, end)
     return [parts] if parts else None
 
 
@@ -176,9 +133,9 @@ def _relative_parts(verb: Token, clause: Token) -> list[tuple[int, int]] | None:
     if verb.dep_ != "relcl" or first.lower_ not in _RELATIVE_WORDS or first.i >= verb.i:
         return None
     after = next((t.i for t in doc[verb.i + 1 : clause.right_edge.i + 1] if not t.is_punct), None)
-    parts = [_span_chars(doc, first.i, first.i + 1)]
+    parts = [span_chars(doc, first.i, first.i + 1)]
     if after is not None:
-        parts.append(_span_chars(doc, after, clause.right_edge.i + 1))
+        parts.append(span_chars(doc, after, clause.right_edge.i + 1))
     found = [p for p in parts if p]
     return found if len(found) == 2 else None
 
@@ -191,7 +148,7 @@ def _parenthetical_parts(verb: Token) -> list[tuple[int, int]] | None:
     cut_start, cut_end = verb.left_edge.i, verb.right_edge.i + 1
     if not (start <= cut_start and cut_end <= end) or (head.i > verb.i and head.dep_ != "ROOT"):
         return None
-    parts = [p for p in (_span_chars(doc, start, cut_start), _span_chars(doc, cut_end, end)) if p]
+    parts = [p for p in (span_chars(doc, start, cut_start), span_chars(doc, cut_end, end)) if p]
     return parts or None
 
 
@@ -200,27 +157,14 @@ def _takes_that_clause(verb: Token) -> bool:
     if cue_lemma(verb) in {"be", "have", "do", "make", "get", "seem", "appear", "mean", "ensure", "require"}:
         return False
     has_subject = any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children)
-    return has_subject and any(c.dep_ == "ccomp" and c.i > verb.i and _has_that(c) for c in verb.children)
-
-
-def _has_that(clause: Token) -> bool:
-    return any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
-
-
-def _is_question_clause(clause: Token) -> bool:
-    """An embedded question: "asked whether ...", "wondered if ..."."""
-    return any(c.dep_ == "mark" and c.lower_ in {"if", "whether"} for c in clause.children)
+    return has_subject and any(c.dep_ == "ccomp" and c.i > verb.i and has_that(c) for c in verb.children)
 
 
 def _infinitive(verb: Token) -> Token | None:
     for child in verb.children:
-        if child.dep_ in {"xcomp", "ccomp"} and child.i > verb.i and _has_to(child):
+        if child.dep_ in {"xcomp", "ccomp"} and child.i > verb.i and has_to(child):
             return child
     return None
-
-
-def _has_to(verb: Token) -> bool:
-    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
 
 
 def _object(verb: Token) -> Token | None:
@@ -255,12 +199,12 @@ def indirect_candidates(doc: Doc, index: TextIndex) -> list[Candidate]:
     found: list[Candidate] = []
     for token in doc:
         if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
-            candidate = _according(token, index)
+            candidate = according_candidate(token, index)
             if candidate:
                 found.append(candidate)
             continue
         if token.lower_ == "in" and token.dep_ == "prep":
-            candidate = _in_survey(token, index)
+            candidate = survey_candidate(token, index)
             if candidate:
                 found.append(candidate)
             continue
@@ -362,11 +306,11 @@ def _make(
 
 def _clause_candidate(verb: Token) -> Candidate | None:
     medium = medium_phrase(verb)
-    clauses = [c for c in verb.rights if c.dep_ == "ccomp" or (c.dep_ == "advcl" and _is_question_clause(c))]
+    clauses = [c for c in verb.rights if c.dep_ == "ccomp" or (c.dep_ == "advcl" and is_question_clause(c))]
     if not clauses and cue_lemma(verb) in lexicon().speech | lexicon().evidence:
         clauses = [c for c in verb.lefts if c.dep_ == "ccomp"]  # "The deal is dead, Novak said"
     if medium:  # "said in a statement that ...": the parser hangs the clause on "statement"
-        clauses += [c for c in medium[-1].children if c.dep_ in {"acl", "relcl", "ccomp"} and _has_that(c)]
+        clauses += [c for c in medium[-1].children if c.dep_ in {"acl", "relcl", "ccomp"} and has_that(c)]
     for child in clauses:
         parts = _clause_parts(verb, child)
         if parts:
@@ -395,16 +339,12 @@ def _content_noun_candidate(noun: Token) -> Candidate | None:
         (
             c
             for c in noun.rights
-            if (c.dep_ in {"acl", "ccomp"} and (_has_that(c) or _has_to(c))) and c.left_edge.i == noun.i + 1
+            if (c.dep_ in {"acl", "ccomp"} and (has_that(c) or has_to(c))) and c.left_edge.i == noun.i + 1
         ),
         None,
     )
-    if clause is None:
-        return None
-    parts = _span_chars(noun.doc, clause.left_edge.i, clause.right_edge.i + 1)
-    if parts is None:
-        return None
-    return Candidate([parts], "indirect", cue_extent(noun), noun, phrase_of(owner), 0.5)
+    parts = subtree_chars(clause) if clause is not None else None
+    return Candidate([parts], "indirect", cue_extent(noun), noun, phrase_of(owner), 0.5) if parts else None
 
 
 def _passive_candidate(verb: Token) -> Candidate | None:
@@ -415,10 +355,8 @@ def _passive_candidate(verb: Token) -> Candidate | None:
     objects = [c for c in agent.children if c.dep_ == "pobj"] if agent is not None else []
     if subject is None or not objects or subject.i > verb.i or subject.pos_ == "PRON":
         return None
-    parts = _span_chars(verb.doc, subject.left_edge.i, subject.right_edge.i + 1)
-    if parts is None:
-        return None
-    return _make(verb, [parts], [agent], phrase_of(objects[0]), 0.6)
+    parts = subtree_chars(subject)
+    return _make(verb, [parts], [agent], phrase_of(objects[0]), 0.6) if parts else None
 
 
 _PROFORMS = frozenset({"so", "otherwise", "when", "why", "how", "where"})
@@ -446,7 +384,7 @@ def _proform_candidate(verb: Token) -> Candidate | None:
             break
     if word is None:
         return None
-    parts = _span_chars(doc, *word)
+    parts = span_chars(doc, *word)
     return _make(verb, [parts], [], subject_of(verb), 0.6) if parts else None
 
 
@@ -461,12 +399,8 @@ def _gerund_candidate(verb: Token) -> Candidate | None:
         ),
         None,
     )
-    if gerund is None:
-        return None
-    parts = _span_chars(verb.doc, gerund.left_edge.i, gerund.right_edge.i + 1)
-    if parts is None:
-        return None
-    return _make(verb, [parts], [], subject_of(verb), 0.6)
+    parts = subtree_chars(gerund) if gerund is not None else None
+    return _make(verb, [parts], [], subject_of(verb), 0.6) if parts else None
 
 
 def _reported_by_head(verb: Token) -> bool:
@@ -482,14 +416,14 @@ def _infinitive_candidate(verb: Token) -> Candidate | None:
     if complement is None:
         return None
     doc = verb.doc
-    start, end = _subtree_range(complement)
+    start, end = subtree_range(complement)
     to = next((c for c in complement.children if c.dep_ == "aux" and c.lower_ == "to"), None)
     if to is not None:
         start = min(start, to.i)
     addressee = next((c for c in verb.children if c.dep_ == "dobj" and verb.i < c.i < complement.i), None)
     if addressee is not None:  # "urged the judge to act": PolNeAR's content starts at the object
         start = min(start, addressee.left_edge.i)
-    content = _span_chars(doc, start, end)
+    content = span_chars(doc, start, end)
     if content is None:
         return None
     lemma = cue_lemma(verb)
@@ -500,7 +434,7 @@ def _infinitive_candidate(verb: Token) -> Candidate | None:
         subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
         parts = [content]
         if subject is not None:
-            subject_chars = _span_chars(doc, subject.left_edge.i, subject.right_edge.i + 1)
+            subject_chars = span_chars(doc, subject.left_edge.i, subject.right_edge.i + 1)
             if subject_chars:
                 parts = [subject_chars, content]
         return _make(verb, parts, [], None, 0.5)
@@ -512,8 +446,8 @@ def _phrasal_candidate(verb: Token) -> Candidate | None:
     if found is None:
         return None
     prep, obj = found
-    start, end = _subtree_range(obj)
-    content = _span_chars(verb.doc, start, end)
+    start, end = subtree_range(obj)
+    content = span_chars(verb.doc, start, end)
     if content is None:
         return None
     extra = [t for t in verb.doc[verb.i + 1 : prep.i + 1]]
@@ -529,7 +463,7 @@ def _object_candidate(verb: Token) -> Candidate | None:
     if obj is None:
         return None
     doc = verb.doc
-    start, end = _subtree_range(obj)
+    start, end = subtree_range(obj)
     for child in verb.rights:
         if child.i <= obj.i:
             continue
@@ -542,7 +476,7 @@ def _object_candidate(verb: Token) -> Candidate | None:
                 end = max(end, child.right_edge.i + 1)
             if child.dep_ == "prep" and child.lower_ == "as" and child.i > obj.i:
                 end = max(end, child.right_edge.i + 1)
-    content = _span_chars(doc, start, end)
+    content = span_chars(doc, start, end)
     if content is None:
         return None
     return _make(verb, [content], [], subject_of(verb), 0.45)
@@ -555,7 +489,7 @@ def _clause_or_object(head: Token, preps: frozenset[str]) -> tuple[Token, Token 
     """
     for child in head.rights:
         if child.dep_ in {"ccomp", "acl", "advcl"} and (
-            _has_that(child) or _is_question_clause(child) or child.dep_ == "ccomp"
+            has_that(child) or is_question_clause(child) or child.dep_ == "ccomp"
         ):
             return child, None
     for child in head.rights:
@@ -583,10 +517,10 @@ def _adjective_candidate(adjective: Token) -> Candidate | None:
         return None
     content_head, prep = found
     doc = adjective.doc
-    start, end = _subtree_range(content_head)
+    start, end = subtree_range(content_head)
     if content_head.dep_ == "xcomp":
         start = min([start] + [c.i for c in content_head.children if c.dep_ == "aux" and c.lower_ == "to"])
-    content = _span_chars(doc, start, end)
+    content = span_chars(doc, start, end)
     if content is None:
         return None
     extra = [adjective] + ([prep] if prep is not None else [])
@@ -602,7 +536,7 @@ def _copula_candidate(verb: Token) -> Candidate | None:
     if complement is None:
         return None
     doc = verb.doc
-    content = _span_chars(doc, complement.left_edge.i, complement.right_edge.i + 1)
+    content = span_chars(doc, complement.left_edge.i, complement.right_edge.i + 1)
     if content is None:
         return None
     owner = next((c for c in subject.children if c.dep_ == "poss"), None)
@@ -627,101 +561,9 @@ def _noun_cue_candidate(verb: Token) -> Candidate | None:
         return None
     content_head, prep = found
     doc = verb.doc
-    start, end = _subtree_range(content_head)
-    content = _span_chars(doc, start, end)
+    start, end = subtree_range(content_head)
+    content = span_chars(doc, start, end)
     if content is None:
         return None
     extra = [noun] + ([prep] if prep is not None else [])
     return Candidate([content], "indirect", cue_extent(verb, extra), verb, subject_of(verb), 0.5)
-
-
-def _according(according: Token, index: TextIndex) -> Candidate | None:
-    """ "According to X, CLAUSE" / "CLAUSE, according to X": X is the source."""
-    doc = according.doc
-    to = doc[according.i + 1]
-    objects = [c for c in to.children if c.dep_ == "pobj"] or [
-        c for c in according.children if c.dep_ == "pobj"
-    ]
-    if not objects:
-        return None
-    source = phrase_of(objects[0])
-    head = according.head if according.head is not according else None
-    if head is None:
-        return None
-    clause = head
-    while clause.dep_ not in {"ROOT", "ccomp", "conj", "advcl", "relcl"} and clause.head is not clause:
-        clause = clause.head
-    sentence = index.sentence(according.i)
-    start, end = clause.left_edge.i, clause.right_edge.i + 1
-    start, end = max(start, sentence.start), min(end, sentence.end)
-    pp_start, pp_end = according.i, max(according.right_edge.i, source.end - 1) + 1
-    parts = [p for p in (_span_chars(doc, start, pp_start), _span_chars(doc, pp_end, end)) if p]
-    if not parts:
-        return None
-    return Candidate(parts, "indirect", (according.i, according.i + 2), according, source, 0.7)
-
-
-_SURVEY_NOUNS = frozenset({"poll", "survey", "study", "analysis"})
-
-
-def _in_survey(preposition: Token, index: TextIndex) -> Candidate | None:
-    """ "In a CNN poll, Clinton led by 5 points": the poll that opens the clause is its source,
-    "in" its cue (PolNeAR annotates it so)."""
-    objects = [c for c in preposition.children if c.dep_ == "pobj"]
-    if not objects or objects[0].lemma_.lower() not in _SURVEY_NOUNS:
-        return None
-    head = preposition.head
-    if head.pos_ not in {"VERB", "AUX"} or head.i < preposition.i:
-        return None  # "leads in national polls": a circumstance of the clause, not its source
-    doc = preposition.doc
-    sentence = index.sentence(preposition.i)
-    start, end = max(head.left_edge.i, sentence.start), min(head.right_edge.i + 1, sentence.end)
-    pp_start, pp_end = preposition.i, preposition.right_edge.i + 1
-    parts = [p for p in (_span_chars(doc, start, pp_start), _span_chars(doc, pp_end, end)) if p]
-    if not parts or not any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in head.children):
-        return None
-    return Candidate(
-        parts, "indirect", (preposition.i, preposition.i + 1), preposition, phrase_of(objects[0]), 0.6
-    )
-
-
-def _speaks_in_headline(source: Span) -> bool:
-    """ "Poll: Clinton Leads", "NY Post: ...", "Insiders: ...": in a headline, a poll, report,
-    organisation or group before the colon is who speaks ("The Latest:", "Breaking:" are not)."""
-    words = [t for t in source if t.is_alpha]
-    lowered = {t.lower_ for t in words}
-    return bool(
-        lowered & (_SURVEY_NOUNS | {"report", "newspaper", "editorial"})
-        or lowered & lexicon().groups
-        or (words and all(t.ent_type_ == "ORG" for t in words))
-    )
-
-
-def colon_line_candidates(
-    doc: Doc, paragraphs: list[tuple[int, int]], colon_source: Callable[[int], tuple[Token, Span] | None]
-) -> list[Candidate]:
-    """Lines such as ``Novak: Talks Have Failed`` (headline style, no quotation marks)."""
-    found = []
-    for p_start, p_end in paragraphs:
-        span = char_span(doc, p_start, p_end)
-        if span is None:
-            continue
-        colon = next((t for t in span[:8] if t.text == ":"), None)
-        if colon is None or colon.i + 1 >= span.end:
-            continue
-        first_word = doc[colon.i + 1]
-        if _is_quote_mark(first_word):
-            continue
-        found_source = colon_source(first_word.idx)
-        if found_source is None:
-            continue
-        content = _span_chars(doc, colon.i + 1, span.end)
-        if content is None or len(doc[colon.i + 1 : span.end]) < 3:
-            continue
-        mark, source = found_source
-        if not (
-            any(t.ent_type_ == "PERSON" for t in source) or (p_start == 0 and _speaks_in_headline(source))
-        ):
-            continue
-        found.append(Candidate([content], "indirect", (mark.i, mark.i + 1), mark, source, 0.6))
-    return found

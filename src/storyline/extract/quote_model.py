@@ -31,14 +31,8 @@ from spacy.tokens import Doc, Token
 
 from storyline.extract.quote_cues import cue_extent, cue_lemma, lexicon, phrase_of, subject_of
 from storyline.extract.quote_index import TextIndex
-from storyline.extract.quote_indirect import (
-    _has_that,
-    _is_question_clause,
-    _span_chars,
-    _subtree_range,
-    _within_paragraph,
-    cut_reported_relative,
-)
+from storyline.extract.quote_indirect import _within_paragraph, cut_reported_relative
+from storyline.extract.quote_spans import has_that, is_question_clause, span_chars, subtree_range
 from storyline.extract.quote_types import Candidate
 
 MODEL_FILE = "quote_model.toml"
@@ -75,11 +69,11 @@ def _content_head(token: Token) -> tuple[str, Token, Token | None] | None:
     """(kind, content head, preposition) of the first generic complement of ``token``."""
     rights = list(token.rights)
     for child in rights:
-        if child.dep_ == "ccomp" or (child.dep_ == "advcl" and _is_question_clause(child)):
+        if child.dep_ == "ccomp" or (child.dep_ == "advcl" and is_question_clause(child)):
             return "clause", child, None
     if token.pos_ == "NOUN":
         for child in rights:
-            if child.dep_ in {"acl", "relcl"} and _has_that(child):
+            if child.dep_ in {"acl", "relcl"} and has_that(child):
                 return "clause", child, None
     for child in rights:
         if child.dep_ == "xcomp" and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
@@ -124,7 +118,7 @@ def generic_candidate(token: Token) -> tuple[Candidate, str, Token] | None:
     if found is None:
         return None
     kind, head, prep = found
-    start, end = _subtree_range(head)
+    start, end = subtree_range(head)
     if kind == "infinitive" or (kind == "clause" and head.i > token.i):
         start = min([start] + [c.i for c in head.children if c.dep_ in {"aux", "mark"} and c.i < head.i])
     if kind == "complement":
@@ -134,7 +128,7 @@ def generic_candidate(token: Token) -> tuple[Candidate, str, Token] | None:
         start = min(start, addressee.left_edge.i) if addressee is not None else start
     if start <= token.i < end:
         return None
-    content = _span_chars(token.doc, start, end)
+    content = span_chars(token.doc, start, end)
     if content is None:
         return None
     extra = [prep] if prep is not None else []
@@ -198,7 +192,7 @@ def features(token: Token, candidate: Candidate, kind: str, head: Token, headlin
         found.append(f"subject_lemma={candidate.source.root.lemma_.lower()}")
     found += [f"content_pos={head.pos_}|{kind}", f"content_ent={head.ent_type_ or '-'}|{kind}"]
     if kind == "clause":
-        found.append(f"that={_has_that(head)}")
+        found.append(f"that={has_that(head)}")
     if kind == "prep":
         prep = token.doc[candidate.cue[1] - 1] if candidate.cue else None
         if prep is not None:

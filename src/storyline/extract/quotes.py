@@ -23,8 +23,9 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from storyline.extract.quote_direct import colon_source, direct_candidates
+from storyline.extract.quote_framed import colon_line_candidates
 from storyline.extract.quote_index import TextIndex
-from storyline.extract.quote_indirect import colon_line_candidates, indirect_candidates
+from storyline.extract.quote_indirect import indirect_candidates
 from storyline.extract.quote_marks import find_quoted_spans
 from storyline.extract.quote_merge import attach_governed, join_uncued_paragraphs, make_univocal, widen_cue
 from storyline.extract.quote_model import learned_candidates
