@@ -354,3 +354,13 @@ def test_an_owners_content_noun_with_its_clause_is_an_attribution(quotes_of):
     assert not [
         q for q in quotes_of("The proposal to close the border drew criticism.") if q.cue == "proposal"
     ]
+
+
+def test_an_uncued_title_case_quotation_names_a_work_not_a_quote(quotes_of):
+    text = "The network's new show, “Midday with Charlie Sykes,” starts in May."
+    assert not [q for q in quotes_of(text) if q.kind == "direct"]
+    # a sentence in quotation marks is still an uncued quote
+    text = "Senator Kral watched the show.\n\n“We will not give up on this treaty.”"
+    assert [q.text for q in quotes_of(text) if q.kind == "direct"] == [
+        "“We will not give up on this treaty.”"
+    ]

@@ -301,7 +301,7 @@ def direct_candidates(doc: Doc, quotes: list[QuotedSpan], index: TextIndex) -> l
                 last.note = note
             prev_end = quote.end
             continue
-        if candidate is None and words >= _MIN_UNCUED_WORDS:
+        if candidate is None and words >= _MIN_UNCUED_WORDS and not _is_title(index.text, quote):
             candidate = Candidate(
                 [(quote.start, quote.end)], "direct", confidence=confidence - 0.3, note=note
             )
@@ -312,6 +312,39 @@ def direct_candidates(doc: Doc, quotes: list[QuotedSpan], index: TextIndex) -> l
             last_slot_end = slot_end
             prev_end = quote.end
     return found
+
+
+_TITLE_SMALL_WORDS = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "with",
+        "by",
+        "from",
+        "is",
+        "as",
+    }
+)
+
+
+def _is_title(text: str, quote: QuotedSpan) -> bool:
+    """An uncued quotation in title case ("Orange Is the New Black", "Midday with Charlie Sykes")
+    names a work, a show or a slogan; nobody is quoted."""
+    inner = text[quote.inner[0] : quote.inner[1]].strip(" ,.;:")
+    words = [w for w in inner.split() if any(c.isalpha() for c in w)]
+    if not words or len(words) > 8 or any(c in inner for c in ".!?"):
+        return False
+    return all(w[0].isupper() or w.lower() in _TITLE_SMALL_WORDS for w in words if w[0].isalpha())
 
 
 def _in_later_clause(index: TextIndex, quote: QuotedSpan, last: Candidate) -> bool:
