@@ -364,3 +364,12 @@ def test_an_uncued_title_case_quotation_names_a_work_not_a_quote(quotes_of):
     assert [q.text for q in quotes_of(text) if q.kind == "direct"] == [
         "“We will not give up on this treaty.”"
     ]
+
+
+def test_a_content_that_closes_a_quotation_takes_its_opening_mark(nlp):
+    from storyline.extract.quote_spans import span_chars
+
+    doc = nlp("Netflix renewed “Orange Is the New Black” for three more seasons.")
+    first = next(t.i for t in doc if t.text == "Orange")
+    start, end = span_chars(doc, first, len(doc))
+    assert doc.text[start:end] == "“Orange Is the New Black” for three more seasons"

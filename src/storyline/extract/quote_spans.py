@@ -22,6 +22,7 @@ def span_chars(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     if end <= start:
         return None
     end = close_quotes(doc, start, end)
+    start = open_quotes(doc, start, end)
     return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
 
 
@@ -43,6 +44,17 @@ def close_quotes(doc: Doc, start: int, end: int) -> int:
         if not doc[i].is_punct:
             break
     return end
+
+
+def open_quotes(doc: Doc, start: int, end: int) -> int:
+    """``start`` moved back over the opening quotation mark of a quotation the content closes
+    (the parser often hangs the opening mark on the verb before it)."""
+    text = doc[start:end].text
+    unopened = sum(text.count(c) for c in "”»") - sum(text.count(c) for c in "“«")
+    if unopened <= 0 or start == 0:
+        return start
+    before = doc[start - 1]
+    return start - 1 if before.text in {"“", "«"} or before.tag_ == "``" else start
 
 
 def is_quote_mark(token: Token) -> bool:
