@@ -91,3 +91,28 @@ def test_unknown_ids_exit_one(corpus: Path, db_path: str) -> None:
     assert main(["story", "s_nope", "--db", db_path]) == 1
     assert main(["article", "a_nope", "--db", db_path]) == 1
     assert main(["entity", "Nobody Atall", "--db", db_path]) == 1
+
+
+def test_a_quote_interrupted_by_its_cue_is_shown_and_exported_without_the_cue(
+    tmp_path: Path, db_path: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "in" / "split.txt"
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        "Novak in Sella\n\nForeign Minister Anna Novak arrived in Sella on Monday.\n\n"
+        '"It is," she told reporters at the airport, "a first step."\n',
+        encoding="utf-8",
+    )
+    assert main(["ingest", str(path), "--db", db_path, "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["quotes", "--db", db_path, "--json"]) == 0
+    (quote,) = [q for q in json.loads(capsys.readouterr().out) if q["kind"] == "direct"]
+    assert quote["words"] == '"It is," … "a first step."'
+    assert "told reporters" in quote["text"]  # the content span, from first to last fragment
+    assert main(["quotes", "--db", db_path]) == 0
+    assert "told reporters" not in capsys.readouterr().out
+    assert main(["export", "--db", db_path, "--format", "json", "--quiet"]) == 0
+    exported = json.loads(capsys.readouterr().out)
+    assert exported["storyline_export"]["version"] == "1.1"
+    (record,) = [q for q in exported["quotes"] if q["kind"] == "direct"]
+    assert [p["text"] for p in record["parts"]] == ['"It is,"', '"a first step."']

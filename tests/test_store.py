@@ -68,3 +68,14 @@ def test_insert_ignore_skips_existing_keys(db_path: str) -> None:
     with store.transaction() as conn:
         store.insert_ignore(conn, t.article_sources, [row, {**row, "source": "y.txt"}])
     assert store.count(t.article_sources) == 2
+
+
+def test_a_version_3_database_gets_the_quote_parts_column(db_path: str) -> None:
+    Store(db_path).close()
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("ALTER TABLE quotes DROP COLUMN parts")
+        raw.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    store = Store(db_path)
+    with store.engine.connect() as conn:
+        assert current_version(conn) == 4
+        assert "parts" in {c["name"] for c in sa.inspect(conn).get_columns("quotes")}

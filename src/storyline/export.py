@@ -19,7 +19,7 @@ from storyline.store import Store
 from storyline.store import queries as q
 from storyline.store import schema as t
 
-EXPORT_VERSION = "1.0"
+EXPORT_VERSION = "1.1"
 SECTIONS = ("articles", "entities", "quotes", "stories", "reuse")
 
 
@@ -105,6 +105,10 @@ def quote_record(row: dict[str, Any]) -> dict[str, Any]:
         "date": row["date"],
         "confidence": _round(row["confidence"]),
         "note": row["note"],
+        "parts": [
+            {"start": s, "end": e, "text": row["text"][s - row["start"] : e - row["start"]]}
+            for s, e in q.quote_parts(row)
+        ],
     }
 
 

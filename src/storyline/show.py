@@ -69,7 +69,7 @@ def quotes_table(rows: list[dict[str, Any]]) -> None:
             row.get("date") or row.get("published") or "",
             escape(name),
             row["kind"],
-            escape(_short(row["text"], 80)),
+            escape(_short(row.get("words") or row["text"], 80)),
             row["article_id"],
         )
     console.print(table)

@@ -31,7 +31,8 @@ def load_timeline_articles(conn: Connection, story_id: str) -> list[Any]:
         quotes = []
         for quote in q.per_article(conn, t.quotes, article_id):
             speaker = Speaker(**quote["speaker"]) if quote["speaker"] else None
-            quotes.append(Quote(**{**_fields(quote, Quote), "speaker": speaker}))
+            parts = [(s, e) for s, e in quote.get("parts") or []]  # none in databases before version 4
+            quotes.append(Quote(**{**_fields(quote, Quote), "speaker": speaker, "parts": parts}))
         result.append(
             TimelineArticle(
                 id=row.id,

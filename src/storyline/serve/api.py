@@ -181,6 +181,12 @@ class ArticleQuote(Out):
     confidence: float
     date: str | None = None
     note: str | None = None
+    parts: list[tuple[int, int]] = Field(
+        default_factory=list, description="the quoted fragments [start, end] when a cue interrupts the quote"
+    )
+    words: str | None = Field(
+        default=None, description="the quote's own words: its fragments joined by ' … '"
+    )
 
 
 class QuoteListed(ArticleQuote):

@@ -142,15 +142,9 @@ def article_spans(article: dict[str, Any], sources: list[tuple[int, int]]) -> li
     for quote_row in article["quotes"]:
         speaker = quote_row["speaker"] or {}
         who = speaker.get("name") or speaker.get("surface") or "unknown speaker"
-        spans.append(
-            Span(
-                quote_row["start"],
-                quote_row["end"],
-                "m-quote",
-                f"{quote_row['kind']} quote: {who}",
-                f"quote-{quote_row['idx']}",
-            )
-        )
+        for n, (start, end) in enumerate(q.quote_parts(quote_row)):
+            anchor = f"quote-{quote_row['idx']}" if n == 0 else None
+            spans.append(Span(start, end, "m-quote", f"{quote_row['kind']} quote: {who}", anchor))
         if quote_row["cue_start"] is not None and quote_row["cue_end"] is not None:
             spans.append(
                 Span(quote_row["cue_start"], quote_row["cue_end"], "m-cue", f"cue: {quote_row['cue'] or ''}")

@@ -47,7 +47,13 @@ def _create_v3(conn: Connection) -> None:
     t.story_df.create(conn, checkfirst=True)
 
 
-STEPS: dict[int, Callable[[Connection], None]] = {1: _create_v1, 2: _create_v2, 3: _create_v3}
+def _create_v4(conn: Connection) -> None:
+    """Version 4: a quote's fragments (``parts``), so that a cue inside a quotation is not quoted."""
+    if "parts" not in {c["name"] for c in sa.inspect(conn).get_columns("quotes")}:
+        conn.exec_driver_sql("ALTER TABLE quotes ADD COLUMN parts JSON")
+
+
+STEPS: dict[int, Callable[[Connection], None]] = {1: _create_v1, 2: _create_v2, 3: _create_v3, 4: _create_v4}
 
 
 def current_version(conn: Connection) -> int:

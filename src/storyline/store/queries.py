@@ -133,6 +133,9 @@ def article(conn: Connection, article_id: str) -> dict[str, Any] | None:
     result = _row(row)
     for table in t.PER_ARTICLE_TABLES:
         result[table.name] = per_article(conn, table, resolved)
+    for quote in result["quotes"]:
+        quote["parts"] = quote_parts(quote)
+        quote["words"] = quoted_words(quote)
     sources = conn.execute(sa.select(t.article_sources).where(t.article_sources.c.article_id == resolved))
     result["sources"] = [{"source": s.source, "locator": s.locator or None} for s in sources]
     result["reuse"] = reuse_of(conn, resolved)
@@ -199,7 +202,21 @@ def list_quotes(
 def _with_speaker_entity(row: dict[str, Any]) -> dict[str, Any]:
     if row.get("speaker") is not None:
         row["speaker"] = {**row["speaker"], "entity_id": row.get("speaker_entity_id")}
+    row["parts"] = quote_parts(row)
+    row["words"] = quoted_words(row)
     return row
+
+
+def quote_parts(row: dict[str, Any]) -> list[tuple[int, int]]:
+    """A stored quote's fragments (its whole span in databases written before they were kept)."""
+    return [(s, e) for s, e in row.get("parts") or [(row["start"], row["end"])]]
+
+
+def quoted_words(row: dict[str, Any]) -> str:
+    """A stored quote's own words: its fragments joined by " … ", without the cue between them
+    ('"It is," she said, "a first step."' -> '"It is," … "a first step."')."""
+    base = row["start"]
+    return " … ".join(row["text"][s - base : e - base] for s, e in quote_parts(row))
 
 
 def _speaker_matches(conn: Connection, quote: dict[str, Any], wanted: str) -> bool:

@@ -98,6 +98,7 @@ def article_rows(prepared: Prepared, analyzed: Analyzed, raw_digest: str) -> dic
                 "confidence": float(q.confidence),
                 "date": q.date,
                 "note": q.note,
+                "parts": [[s, e] for s, e in q.parts or [(q.start, q.end)]],
             }
             for i, q in enumerate(a.quotes)
         ],

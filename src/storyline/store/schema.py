@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 metadata = sa.MetaData()
 
@@ -162,6 +162,7 @@ quotes = sa.Table(
     sa.Column("confidence", sa.Float, nullable=False),
     sa.Column("date", sa.String(64)),
     sa.Column("note", sa.Text),
+    sa.Column("parts", sa.JSON),  # [[start, end], ...]: the quoted fragments when a cue interrupts them
     sa.Index("ix_quotes_article", "article_id"),
 )
 
