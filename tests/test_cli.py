@@ -116,3 +116,25 @@ def test_a_quote_interrupted_by_its_cue_is_shown_and_exported_without_the_cue(
     assert exported["storyline_export"]["version"] == "1.1"
     (record,) = [q for q in exported["quotes"] if q["kind"] == "direct"]
     assert [p["text"] for p in record["parts"]] == ['"It is,"', '"a first step."']
+
+
+def test_quotes_name_the_speakers_registry_entity_not_a_misspelt_surface(
+    tmp_path: Path, db_path: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n, name in enumerate(["Anna Novak", "Anna Novak", "Anna Nowak"]):
+        (folder / f"{n}.txt").write_text(
+            f"Talks in Sella\n\nSELLA, March {n + 3} /NORTH WIRE/. Foreign Minister {name} met President "
+            f'Dmitry Ivanov on Tuesday to discuss the islands.\n\n"We are ready to talk," {name.split()[1]} said.\n',
+            encoding="utf-8",
+        )
+    assert main(["ingest", str(folder), "--db", db_path, "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["quotes", "--db", db_path, "--json"]) == 0
+    speakers = {
+        (q["speaker"]["name"], q["speaker"].get("entity_name")) for q in json.loads(capsys.readouterr().out)
+    }
+    assert ("Anna Nowak", "Anna Novak") in speakers  # the registry joined the misspelling to Novak
+    assert main(["quotes", "--db", db_path]) == 0
+    assert "Nowak" not in capsys.readouterr().out

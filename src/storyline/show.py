@@ -64,7 +64,11 @@ def quotes_table(rows: list[dict[str, Any]]) -> None:
         table.add_column(column, overflow="fold")
     for row in rows:
         speaker = row.get("speaker") or {}
-        name = speaker.get("name") or (f"? ({speaker.get('surface')})" if speaker.get("surface") else "?")
+        name = (
+            speaker.get("entity_name")
+            or speaker.get("name")
+            or (f"? ({speaker.get('surface')})" if speaker.get("surface") else "?")
+        )
         table.add_row(
             row.get("date") or row.get("published") or "",
             escape(name),

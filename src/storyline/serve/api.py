@@ -163,6 +163,7 @@ class SpeakerOut(Out):
     name: str | None = None
     cluster: int | None = None
     entity_id: str | None = None
+    entity_name: str | None = Field(default=None, description="the registry's name of the speaker's entity")
     confidence: float = 0.0
     reason: str | None = None
 

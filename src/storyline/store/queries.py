@@ -192,6 +192,7 @@ def list_quotes(
         query = query.where(a.c.outlet == outlet)
     query = query.order_by(sa.func.coalesce(q.c.date, a.c.published), a.c.seq, q.c.idx)
     rows = [_with_speaker_entity(_row(r)) for r in conn.execute(query)]
+    _name_speakers(conn, rows)
     if speaker:
         rows = [r for r in rows if _speaker_matches(conn, r, speaker)]
     if limit is not None:
@@ -205,6 +206,26 @@ def _with_speaker_entity(row: dict[str, Any]) -> dict[str, Any]:
     row["parts"] = quote_parts(row)
     row["words"] = quoted_words(row)
     return row
+
+
+def _name_speakers(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Give each speaker its live registry entity (merges followed) and that entity's name, so a
+    misspelt "Anna Nowak" is listed as the "Anna Novak" the registry holds."""
+    names: dict[str, tuple[str | None, str | None]] = {}
+    for row in rows:
+        speaker = row.get("speaker")
+        entity_id = speaker.get("entity_id") if speaker else None
+        if not entity_id:
+            continue
+        if entity_id not in names:
+            live = resolve_entity_id(conn, entity_id)
+            name = (
+                conn.execute(sa.select(t.entities.c.name).where(t.entities.c.id == live)).scalar()
+                if live
+                else None
+            )
+            names[entity_id] = (live, name)
+        speaker["entity_id"], speaker["entity_name"] = names[entity_id]
 
 
 def quote_parts(row: dict[str, Any]) -> list[tuple[int, int]]:
