@@ -280,15 +280,15 @@ def test_a_closing_relative_clause_with_its_own_cue_is_a_second_attribution(quot
 def test_reader_quotes_signed_with_a_dash_one_a_line_glued_or_spaced(quotes_of):
     text = (
         "Readers sent us their views.\n\n"
-        "“The debate showed nothing new. He repeats himself.” ― Sonya Herrera\n"
-        "“He is ignorant of our culture and our lives.”― Pamela Ruiz\n"
-        "“I cannot believe how low we have sunk this year.” ― Jacklyn Ash\n"
+        "“The harbour talks went well. We expect more.” ― Sonya Herrera\n"
+        "“The ferry must run again before winter.”― Pamela Ruiz\n"
+        "“Fishing rights matter more than flags.” ― Jacklyn Ash\n"
     )
     quotes = quotes_of(text)
     assert [(q.text[:12], q.cue, q.speaker.name) for q in quotes] == [
-        ("“The debate ", "―", "Sonya Herrera"),
-        ("“He is ignor", "―", "Pamela Ruiz"),  # the tokenizer keeps '”―' as one token
-        ("“I cannot be", "―", "Jacklyn Ash"),
+        ("“The harbour", "―", "Sonya Herrera"),
+        ("“The ferry m", "―", "Pamela Ruiz"),  # the tokenizer keeps '”―' as one token
+        ("“Fishing rig", "―", "Jacklyn Ash"),
     ]
     assert all(q.kind == "direct" and len(q.parts) == 1 for q in quotes)
 
@@ -357,7 +357,7 @@ def test_an_owners_content_noun_with_its_clause_is_an_attribution(quotes_of):
 
 
 def test_an_uncued_title_case_quotation_names_a_work_not_a_quote(quotes_of):
-    text = "The network's new show, “Midday with Charlie Sykes,” starts in May."
+    text = "The network's new show, “Mornings with Karl Brenner,” starts in May."
     assert not [q for q in quotes_of(text) if q.kind == "direct"]
     # a sentence in quotation marks is still an uncued quote
     text = "Senator Kral watched the show.\n\n“We will not give up on this treaty.”"

@@ -338,7 +338,7 @@ _TITLE_SMALL_WORDS = frozenset(
 
 
 def _is_title(text: str, quote: QuotedSpan) -> bool:
-    """An uncued quotation in title case ("Orange Is the New Black", "Midday with Charlie Sykes")
+    """An uncued quotation in title case ("Orange Is the New Black", "Mornings with Karl Brenner")
     names a work, a show or a slogan; nobody is quoted."""
     inner = text[quote.inner[0] : quote.inner[1]].strip(" ,.;:")
     words = [w for w in inner.split() if any(c.isalpha() for c in w)]
