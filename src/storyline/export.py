@@ -105,10 +105,7 @@ def quote_record(row: dict[str, Any]) -> dict[str, Any]:
         "date": row["date"],
         "confidence": _round(row["confidence"]),
         "note": row["note"],
-        "parts": [
-            {"start": s, "end": e, "text": row["text"][s - row["start"] : e - row["start"]]}
-            for s, e in q.quote_parts(row)
-        ],
+        "parts": [{"start": s, "end": e, "text": text} for s, e, text in q.quote_fragments(row)],
     }
 
 

@@ -134,8 +134,7 @@ def article(conn: Connection, article_id: str) -> dict[str, Any] | None:
     for table in t.PER_ARTICLE_TABLES:
         result[table.name] = per_article(conn, table, resolved)
     for quote in result["quotes"]:
-        quote["parts"] = quote_parts(quote)
-        quote["words"] = quoted_words(quote)
+        _add_words(quote)
     sources = conn.execute(sa.select(t.article_sources).where(t.article_sources.c.article_id == resolved))
     result["sources"] = [{"source": s.source, "locator": s.locator or None} for s in sources]
     result["reuse"] = reuse_of(conn, resolved)
@@ -154,16 +153,24 @@ def reuse_of(conn: Connection, article_id: str) -> list[dict[str, Any]]:
 
 def quotes_query() -> sa.Select[Any]:
     """Quotes joined with their article and with the corpus entity of their speaker."""
-    q, a, le = t.quotes, t.articles, t.local_entities
+    q, a, le, e = t.quotes, t.articles, t.local_entities, t.entities
     speaker = le.alias("speaker_entity")
     return (
         sa.select(
-            q, a.c.title, a.c.outlet, a.c.published, a.c.seq, speaker.c.entity_id.label("speaker_entity_id")
+            q,
+            a.c.title,
+            a.c.outlet,
+            a.c.published,
+            a.c.seq,
+            speaker.c.entity_id.label("speaker_entity_id"),
+            e.c.name.label("speaker_entity_name"),
         )
         .join(a, a.c.id == q.c.article_id)
         .outerjoin(
             speaker, sa.and_(speaker.c.article_id == q.c.article_id, speaker.c.cluster == q.c.speaker_cluster)
         )
+        # a merge moves local entities to the survivor, so the live registry entry is one join away
+        .outerjoin(e, sa.and_(e.c.id == speaker.c.entity_id, e.c.redirect_to.is_(None)))
     )
 
 
@@ -192,7 +199,6 @@ def list_quotes(
         query = query.where(a.c.outlet == outlet)
     query = query.order_by(sa.func.coalesce(q.c.date, a.c.published), a.c.seq, q.c.idx)
     rows = [_with_speaker_entity(_row(r)) for r in conn.execute(query)]
-    _name_speakers(conn, rows)
     if speaker:
         rows = [r for r in rows if _speaker_matches(conn, r, speaker)]
     if limit is not None:
@@ -201,31 +207,23 @@ def list_quotes(
 
 
 def _with_speaker_entity(row: dict[str, Any]) -> dict[str, Any]:
+    """The listed quote with its speaker's registry entity (id and name) and its own words.
+
+    The name lets a misspelt "Anna Nowak", joined to Anna Novak by the registry, be listed as the
+    "Anna Novak" the registry holds (``speaker.name`` keeps the article's spelling)."""
     if row.get("speaker") is not None:
-        row["speaker"] = {**row["speaker"], "entity_id": row.get("speaker_entity_id")}
-    row["parts"] = quote_parts(row)
-    row["words"] = quoted_words(row)
+        row["speaker"] = {
+            **row["speaker"],
+            "entity_id": row.get("speaker_entity_id"),
+            "entity_name": row.get("speaker_entity_name"),
+        }
+    _add_words(row)
     return row
 
 
-def _name_speakers(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """Give each speaker its live registry entity (merges followed) and that entity's name, so a
-    misspelt "Anna Nowak" is listed as the "Anna Novak" the registry holds."""
-    names: dict[str, tuple[str | None, str | None]] = {}
-    for row in rows:
-        speaker = row.get("speaker")
-        entity_id = speaker.get("entity_id") if speaker else None
-        if not entity_id:
-            continue
-        if entity_id not in names:
-            live = resolve_entity_id(conn, entity_id)
-            name = (
-                conn.execute(sa.select(t.entities.c.name).where(t.entities.c.id == live)).scalar()
-                if live
-                else None
-            )
-            names[entity_id] = (live, name)
-        speaker["entity_id"], speaker["entity_name"] = names[entity_id]
+def _add_words(quote: dict[str, Any]) -> None:
+    quote["parts"] = quote_parts(quote)
+    quote["words"] = " … ".join(text for _, _, text in quote_fragments(quote))
 
 
 def quote_parts(row: dict[str, Any]) -> list[tuple[int, int]]:
@@ -233,11 +231,11 @@ def quote_parts(row: dict[str, Any]) -> list[tuple[int, int]]:
     return [(s, e) for s, e in row.get("parts") or [(row["start"], row["end"])]]
 
 
-def quoted_words(row: dict[str, Any]) -> str:
-    """A stored quote's own words: its fragments joined by " … ", without the cue between them
-    ('"It is," she said, "a first step."' -> '"It is," … "a first step."')."""
+def quote_fragments(row: dict[str, Any]) -> list[tuple[int, int, str]]:
+    """A stored quote's fragments with their words: joined by " … ", they are what was quoted
+    without the cue between them ('"It is," she said, "a first step."' -> '"It is," … "a first step."')."""
     base = row["start"]
-    return " … ".join(row["text"][s - base : e - base] for s, e in quote_parts(row))
+    return [(s, e, row["text"][s - base : e - base]) for s, e in quote_parts(row)]
 
 
 def _speaker_matches(conn: Connection, quote: dict[str, Any], wanted: str) -> bool:
