@@ -366,26 +366,21 @@ def _proform_candidate(verb: Token) -> Candidate | None:
     """ "said so", "said as much", "would not say when": a word standing for what was said is the
     content (PolNeAR annotates it so)."""
     doc = verb.doc
-    word = None
-    for child in verb.children:
-        if (
-            child.dep_ == "advmod"
-            and child.i > verb.i
-            and not any(
-                t.pos_ not in {"PART", "ADV"} or t.lower_ in _PROFORMS
-                for t in doc[verb.i + 1 : child.left_edge.i]
-            )
+    for child in verb.rights:
+        between = doc[verb.i + 1 : child.left_edge.i]
+        if child.dep_ != "advmod" or any(
+            t.pos_ not in {"PART", "ADV"} or t.lower_ in _PROFORMS for t in between
         ):
-            if child.lower_ in _PROFORMS and not list(child.children):
-                word = (child.i, child.i + 1)
-            elif child.lower_ == "much" and [c.lower_ for c in child.lefts] == ["as"]:
-                word = (child.left_edge.i, child.i + 1)
-        if word is not None:
-            break
-    if word is None:
-        return None
-    parts = span_chars(doc, *word)
-    return _make(verb, [parts], [], subject_of(verb), 0.6) if parts else None
+            continue
+        if child.lower_ in _PROFORMS and not list(child.children):
+            word = (child.i, child.i + 1)
+        elif child.lower_ == "much" and [c.lower_ for c in child.lefts] == ["as"]:
+            word = (child.left_edge.i, child.i + 1)
+        else:
+            continue
+        parts = span_chars(doc, *word)
+        return _make(verb, [parts], [], subject_of(verb), 0.6) if parts else None
+    return None
 
 
 def _gerund_candidate(verb: Token) -> Candidate | None:
@@ -434,7 +429,7 @@ def _infinitive_candidate(verb: Token) -> Candidate | None:
         subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
         parts = [content]
         if subject is not None:
-            subject_chars = span_chars(doc, subject.left_edge.i, subject.right_edge.i + 1)
+            subject_chars = subtree_chars(subject)
             if subject_chars:
                 parts = [subject_chars, content]
         return _make(verb, parts, [], None, 0.5)
@@ -446,8 +441,7 @@ def _phrasal_candidate(verb: Token) -> Candidate | None:
     if found is None:
         return None
     prep, obj = found
-    start, end = subtree_range(obj)
-    content = span_chars(verb.doc, start, end)
+    content = subtree_chars(obj)
     if content is None:
         return None
     extra = [t for t in verb.doc[verb.i + 1 : prep.i + 1]]
@@ -535,8 +529,7 @@ def _copula_candidate(verb: Token) -> Candidate | None:
     complement = next((c for c in verb.rights if c.dep_ in {"ccomp", "attr", "acomp"}), None)
     if complement is None:
         return None
-    doc = verb.doc
-    content = span_chars(doc, complement.left_edge.i, complement.right_edge.i + 1)
+    content = subtree_chars(complement)
     if content is None:
         return None
     owner = next((c for c in subject.children if c.dep_ == "poss"), None)
@@ -560,9 +553,7 @@ def _noun_cue_candidate(verb: Token) -> Candidate | None:
     if found is None:
         return None
     content_head, prep = found
-    doc = verb.doc
-    start, end = subtree_range(content_head)
-    content = span_chars(doc, start, end)
+    content = subtree_chars(content_head)
     if content is None:
         return None
     extra = [noun] + ([prep] if prep is not None else [])
