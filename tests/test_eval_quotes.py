@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from storyline.eval import citron_metrics
 from storyline.eval import quotes as ev
 from storyline.eval.common import shared_datasets
 from storyline.eval.polnear import parse_ann, read_split
@@ -86,11 +87,52 @@ def test_scorer_on_a_hand_computed_case():
     assert result["cue_exact"]["f1"] == pytest.approx(2 / 3)
     # whole attributions: S1-G1 and S2-G2 match on content, cue and source.
     assert result["attribution"] == pytest.approx({"precision": 2 / 3, "recall": 2 / 3, "f1": 2 / 3})
-    # citron-style proportional content overlap: 20 + 8 shared characters, 43 system, 40 gold.
-    proportional = result["citron_proportional"]["content"]
-    assert proportional["precision"] == pytest.approx(28 / 43)
-    assert proportional["recall"] == pytest.approx(28 / 40)
     assert result["system_kinds"] == {"direct": 1, "indirect": 2, "mixed": 0}
+
+
+# citron's measures on tokens: Kral(0) said(1) the(2) vote(3) was(4) fair(5) .(6) Lind(7) told(8)
+# us(9) it(10) ended(11) .(12)
+CITRON_TEXT = "Kral said the vote was fair. Lind told us it ended."
+
+
+def test_citron_measures_on_a_hand_computed_case():
+    spacy = pytest.importorskip("spacy")
+    doc = spacy.blank("en")(CITRON_TEXT)
+    gold = [
+        ev.Attribution(content=((10, 27),), cue=((5, 9),), source=((0, 4),)),  # the vote was fair
+        ev.Attribution(content=((42, 50),), cue=((34, 38),), source=((29, 33),)),  # it ended
+    ]
+    system = [
+        ev.Attribution(content=((10, 28),), cue=((5, 9),), source=((0, 4),)),  # ... fair. (one token more)
+        ev.Attribution(content=((42, 50),), cue=((34, 41),), source=((29, 33),)),  # cue "told us"
+        ev.Attribution(content=((50, 51),)),  # no cue, no source
+    ]
+    citron = ev.summarize(ev.score_document(system, gold, doc))["citron"]
+    # cue exact: S1 = G1 (tp); S2 "told us" and S3 (no cue) are false positives; G2 is missed.
+    assert citron["cue"]["exact"] == pytest.approx({"precision": 1 / 3, "recall": 1 / 2, "f1": 0.4})
+    # content exact: S2's cue overlaps G2's and the contents are equal; S1's content is one token
+    # longer; S3 has no cue to overlap.
+    assert citron["content"]["exact"] == pytest.approx({"precision": 1 / 3, "recall": 1 / 2, "f1": 0.4})
+    # source exact: S1 and S2 (cues overlap, sources equal); S3 matches nothing; no gold missed.
+    assert citron["source"]["exact"] == pytest.approx({"precision": 2 / 3, "recall": 1.0, "f1": 0.8})
+    # whole quotes: S1 differs in content, S2 in cue.
+    assert citron["all"]["exact"]["f1"] == 0.0
+    # content overlap in tokens: 4 (S1-G1) + 2 (S2-G2) shared, 5 + 2 + 1 predicted, 4 + 2 gold.
+    assert citron["content"]["overlap"] == pytest.approx({"precision": 6 / 8, "recall": 1.0, "f1": 6 / 7})
+    # all spans: content 6 + cue 1 + 1 + source 1 + 1 shared; 8 + 3 + 2 predicted; 6 + 2 + 2 gold.
+    assert citron["all"]["overlap"]["precision"] == pytest.approx(10 / 13)
+    assert citron["all"]["overlap"]["recall"] == pytest.approx(10 / 10)
+
+
+def test_citron_cue_overlap_keeps_citrons_asymmetric_test():
+    # citron: predicted.start <= gold.end and predicted.end > gold.start, token spans end-exclusive,
+    # so a predicted cue starting where the gold cue ends overlaps it, and one ending where it
+    # starts does not.
+    gold = citron_metrics.TokenQuote(cue=(1, 2), sources=(), contents=((3, 5),))
+    after = citron_metrics.TokenQuote(cue=(2, 3), sources=(), contents=((3, 5),))
+    before = citron_metrics.TokenQuote(cue=(0, 1), sources=(), contents=((3, 5),))
+    assert citron_metrics.score_quotes([after], [gold])["content_tp"] == 1
+    assert citron_metrics.score_quotes([before], [gold])["content_tp"] == 0
 
 
 def test_scorer_counts_a_missing_system_source_against_recall_only():

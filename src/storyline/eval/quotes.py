@@ -13,8 +13,9 @@ into several fragments at sentence ends). Measures (defined in ``docs/quotes.md`
 * cue exact / overlap P, R, F1: one-to-one greedy matching of all cues;
 * attribution F1: one-to-one matching where content, cue and source all overlap (or both
   sources are absent);
-* citron-style proportional overlap: shared characters over the lengths of all system (P) and
-  gold (R) spans, summed over every pair, as citron's ``evaluate`` computes it on tokens;
+* citron's measures (``storyline.eval.citron_metrics``): exact and proportional overlap P, R,
+  F1 of cue, source, content and whole quotes on spaCy tokens, as citron's ``evaluate`` computes
+  them (needs the document's parse);
 * speaker accuracy: of the direct quotes found (content matched) whose gold source names a
   person or is a personal pronoun, the share whose resolved speaker is that person.
 """
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from storyline.eval import citron_metrics
 from storyline.eval.common import PRF, DatasetNotFoundError, dataset_path, print_report
 from storyline.eval.polnear import Fragments, GoldDocument, read_split
 
@@ -112,8 +114,8 @@ def greedy_match(
 
 
 # -- one document ---------------------------------------------------------------------------
-def score_document(system: list[Attribution], gold: list[Attribution]) -> Counter[str]:
-    """Counts for one document (see the module docstring for the measures)."""
+def score_document(system: list[Attribution], gold: list[Attribution], doc: Any = None) -> Counter[str]:
+    """Counts for one document (see the module docstring); citron's measures need ``doc``, its parse."""
     counts: Counter[str] = Counter()
     counts["n_sys"] += len(system)
     counts["n_gold"] += len(gold)
@@ -147,12 +149,14 @@ def score_document(system: list[Attribution], gold: list[Attribution]) -> Counte
 
     counts["attribution_tp"] += len(greedy_match(system, gold, whole))
 
-    for role in ("content", "cue", "source"):
-        counts[f"prop_{role}_overlap"] += sum(
-            overlap(getattr(s, role), getattr(g, role)) for s in system for g in gold
-        )
-        counts[f"prop_{role}_sys"] += sum(length(getattr(s, role)) for s in system)
-        counts[f"prop_{role}_gold"] += sum(length(getattr(g, role)) for g in gold)
+    if doc is not None:
+        index = citron_metrics.char_to_token(doc)
+
+        def tokens(a: Attribution) -> citron_metrics.TokenQuote:
+            return citron_metrics.token_quote(a.cue, a.source, a.content, index)
+
+        citron = citron_metrics.score_quotes([tokens(s) for s in system], [tokens(g) for g in gold])
+        counts.update({f"citron_{key}": value for key, value in citron.items()})
 
     counts.update(Counter(f"sys_{s.kind}" for s in system if s.kind))
     return counts
@@ -294,12 +298,6 @@ def summarize(counts: Counter[str]) -> dict[str, Any]:
     def prf(tp: str, n_sys: str, n_gold: str) -> dict[str, float]:
         return PRF(counts[tp], counts[n_sys], counts[tp], counts[n_gold]).to_dict()
 
-    def proportional(role: str) -> dict[str, float]:
-        key = f"prop_{role}_overlap"
-        return PRF(
-            counts[key], counts[f"prop_{role}_sys"], counts[key], counts[f"prop_{role}_gold"]
-        ).to_dict()
-
     judged = counts["speaker_judged"]
     return {
         "documents": counts["documents"],
@@ -313,7 +311,9 @@ def summarize(counts: Counter[str]) -> dict[str, Any]:
         "cue_exact": prf("cue_exact_tp", "cue_sys", "cue_gold"),
         "cue_overlap": prf("cue_overlap_tp", "cue_sys", "cue_gold"),
         "attribution": prf("attribution_tp", "n_sys", "n_gold"),
-        "citron_proportional": {role: proportional(role) for role in ("content", "source", "cue")},
+        "citron": citron_metrics.summarize(
+            Counter({k.removeprefix("citron_"): v for k, v in counts.items() if k.startswith("citron_")})
+        ),
         "speaker": {
             "direct_quotes_judged": judged,
             "resolved_share": counts["speaker_resolved"] / judged if judged else 0.0,
@@ -423,7 +423,7 @@ def evaluate(root: Path, split: str, limit: int | None = None, cache: Path | Non
             counts["crashes"] += 1
             mentions, entities, quotes = [], [], []
         system = system_attributions(quotes, document.text)
-        counts.update(score_document(system, gold))
+        counts.update(score_document(system, gold, doc))
         counts.update(speaker_judgements(system, gold, document.text, mentions, entities, doc))
     result = summarize(counts)
     result["split"] = split
