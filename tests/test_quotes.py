@@ -373,3 +373,49 @@ def test_a_content_that_closes_a_quotation_takes_its_opening_mark(nlp):
     first = next(t.i for t in doc if t.text == "Orange")
     start, end = span_chars(doc, first, len(doc))
     assert doc.text[start:end] == "“Orange Is the New Black” for three more seasons"
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        (
+            "The fishing quota, Minister Lena Kral said, “is a matter for the courts, not the press.”",
+            "The fishing quota",
+        ),
+        (
+            "It is time for the harbour to reopen, Kral said, “and for the boats to go back out.”",
+            "It is time for the harbour to reopen",
+        ),
+        ("But, said Minister Lena Kral, “the harbour will not reopen this winter.”", "But"),
+    ],
+)
+def test_words_before_a_parenthetical_cue_are_said_too(quotes_of, text, lead):
+    quote = _only(quotes_of(text))
+    assert quote.kind == "mixed"
+    assert quote.parts[0] == (0, len(lead))
+    assert text[quote.parts[1][0]] == "“"
+    assert quote.speaker.name in {"Lena Kral", "Kral"}
+
+
+def test_a_setting_before_a_parenthetical_cue_is_not_said(quotes_of):
+    quote = _only(quotes_of("On Tuesday, Minister Lena Kral said, “The harbour will reopen.”"))
+    assert (quote.kind, quote.text) == ("direct", "“The harbour will reopen.”")
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        (
+            "Minister Lena Kral described the treaty as a betrayal of the fishermen.",
+            "the treaty as a betrayal of the fishermen",
+        ),
+        ("Minister Lena Kral sees the islands as part of the nation.", "the islands as part of the nation"),
+        (
+            "Minister Lena Kral compared the new quota to a slow strangling of the coast.",
+            "the new quota to a slow strangling of the coast",
+        ),
+    ],
+)
+def test_what_the_cue_says_of_its_object_belongs_to_the_content(quotes_of, text, content):
+    quote = _only(quotes_of(text))
+    assert (quote.kind, quote.text, quote.speaker.name) == ("indirect", content, "Lena Kral")

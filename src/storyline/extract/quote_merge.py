@@ -13,11 +13,15 @@
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
 from storyline.extract.quote_cues import cue_extent, subject_of
 from storyline.extract.quote_index import TextIndex, char_span
+from storyline.extract.quote_spans import is_quote_mark
 from storyline.extract.quote_types import Candidate
+
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+_COMPARING = frozenset({"compare", "liken", "equate"})
 
 
 def make_univocal(
@@ -233,3 +237,85 @@ def _ends_previous_paragraph(index: TextIndex, previous: Candidate, candidate: C
     if previous.verb is not None and previous.verb.idx >= previous.end:
         rest_from = max(rest_from, index.sentence(previous.verb.i).end_char)
     return not index.text[rest_from:para_end].strip(" ,.;:—–-\n\"”’'")
+
+
+def take_lead_in(index: TextIndex, candidate: Candidate, accepted: list[Candidate]) -> None:
+    """Words before a parenthetical cue belong to the content after it, as a first fragment.
+
+    ``It is time, he said, “not only by a strong leader ...”`` and ``That, the commission said,
+    “would be helpful ...”``: the cue and its source sit between commas inside the sentence and
+    the content starts right after them; the sentence's words before the first comma are said too.
+    Words inside quotation marks or another attribution are left alone.
+    """
+    if candidate.cue is None or candidate.source is None:
+        return
+    doc = index.doc
+    first = min(candidate.cue[0], candidate.source.start)
+    last = max(candidate.cue[1], candidate.source.end)
+    if first < 2 or last >= len(doc) or doc[first - 1].text != "," or doc[last].text != ",":
+        return
+    after_comma = doc[last].idx + 1
+    if candidate.start < after_comma or index.text[after_comma : candidate.start].strip():
+        return
+    sentence = index.sentence(first)
+    lead = doc[sentence.start : first - 1]
+    while len(lead) and lead[0].is_space:
+        lead = lead[1:]
+    if not _is_said_lead(lead, last) or any(is_quote_mark(t) for t in lead):
+        return
+    span = (lead.start_char, lead.end_char)
+    if any(other is not candidate and _touches(span, other) for other in accepted):
+        return
+    candidate.parts.insert(0, span)
+    if candidate.kind == "direct":
+        candidate.kind = "mixed"
+
+
+def _is_said_lead(lead: Span, content_from: int) -> bool:
+    """A lead that is part of what was said: a lone conjunction (``But``), a clause, or the subject
+    of the content's verb (``That``); not a setting (``On Tuesday``, ``In a statement``, ``Even then``)."""
+    if not len(lead):
+        return False
+    if len(lead) == 1 and lead[0].pos_ == "CCONJ":
+        return True
+    if lead[0].pos_ in {"ADP", "SCONJ", "ADV"} or lead[0].ent_type_ in {"DATE", "TIME"}:
+        return False
+    return any(t.pos_ in {"VERB", "AUX"} for t in lead) or any(
+        t.dep_ in _SUBJECT_DEPS and t.head.i >= content_from for t in lead
+    )
+
+
+def _touches(span: tuple[int, int], candidate: Candidate) -> bool:
+    return any(s < span[1] and span[0] < e for s, e in candidate.parts)
+
+
+def take_object_complement(index: TextIndex, candidate: Candidate, accepted: list[Candidate]) -> None:
+    """What the cue verb says of its object belongs to the content that ended at the object: an
+    ``as`` phrase (``sees golf courses as wasted space``) or the second term of a comparison
+    (``compared her to a religious heretic``), attached to the verb by the parse, unless another
+    attribution holds words of it."""
+    verb = candidate.verb
+    if verb is None or len(candidate.parts) != 1:
+        return
+    doc = index.doc
+    after = index.token_at_or_after(candidate.parts[0][1])
+    while after < len(doc) and doc[after].is_space:
+        after += 1
+    if after >= len(doc):
+        return
+    complement = _object_complement(doc[after], verb)
+    if complement is None:
+        return
+    last = complement.right_edge
+    added = (complement.idx, last.idx + len(last.text))
+    if not any(other is not candidate and _touches(added, other) for other in accepted):
+        candidate.parts[0] = (candidate.parts[0][0], added[1])
+
+
+def _object_complement(token: Token, verb: Token) -> Token | None:
+    """The phrase opened by ``token`` (the word after the object) when it completes ``verb``'s object."""
+    word = token.lower_
+    completes = word == "as" or (word == "to" and verb.lemma_ in _COMPARING)
+    if completes and token.head.i == verb.i and token.dep_ == "prep" and any(True for _ in token.children):
+        return token
+    return None

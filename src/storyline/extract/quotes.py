@@ -27,7 +27,14 @@ from storyline.extract.quote_framed import colon_line_candidates
 from storyline.extract.quote_index import TextIndex
 from storyline.extract.quote_indirect import indirect_candidates
 from storyline.extract.quote_marks import find_quoted_spans
-from storyline.extract.quote_merge import attach_governed, join_uncued_paragraphs, make_univocal, widen_cue
+from storyline.extract.quote_merge import (
+    attach_governed,
+    join_uncued_paragraphs,
+    make_univocal,
+    take_lead_in,
+    take_object_complement,
+    widen_cue,
+)
 from storyline.extract.quote_model import learned_candidates
 from storyline.extract.quote_types import Candidate, merge_parts
 from storyline.extract.speakers import SpeakerResolver
@@ -40,6 +47,9 @@ def extract_quotes(doc: Doc, mentions: list[Mention], entities: list[LocalEntity
         return []
     index = TextIndex.build(doc)
     accepted = learned_candidates(doc, index, rule_candidates(doc, index))
+    for candidate in accepted:
+        take_lead_in(index, candidate, accepted)
+        take_object_complement(index, candidate, accepted)
     quoted = find_quoted_spans(index.text)
     resolver = SpeakerResolver(
         doc, mentions, entities, quoted=[(q.start, q.end) for q in quoted], index=index
