@@ -96,3 +96,17 @@ def test_name_helpers():
     assert names.gender_of(["Kral"]) is None
     assert "senator" in names.role_words("Sen.")
     assert "minister" in names.role_words("Foreign Minister")
+
+
+def test_a_surname_under_an_honorific_of_the_other_gender_is_another_person(nlp):
+    doc = nlp(
+        "Former President Pavel Kral spoke at the harbour on Monday. Mr. Kral praised the fishermen. "
+        "Pavel Kral then left for Brno. Mrs. Kral arrived later."
+    )
+    mentions, entities = find_entities(doc)
+    husband = _cluster_of(mentions, entities, "Pavel Kral")
+    wife = [m for m in mentions if doc.text[m.start - 5 : m.start] == "Mrs. "]
+    assert len(wife) == 1
+    assert wife[0].cluster != husband.cluster
+    mr = [m for m in mentions if doc.text[m.start - 4 : m.start] == "Mr. "]
+    assert [m.cluster for m in mr] == [husband.cluster]

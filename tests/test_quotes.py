@@ -419,3 +419,13 @@ def test_a_setting_before_a_parenthetical_cue_is_not_said(quotes_of):
 def test_what_the_cue_says_of_its_object_belongs_to_the_content(quotes_of, text, content):
     quote = _only(quotes_of(text))
     assert (quote.kind, quote.text, quote.speaker.name) == ("indirect", content, "Lena Kral")
+
+
+def test_she_after_mrs_surname_is_not_the_husband(quotes_of):
+    praised, stay = quotes_of(
+        "Former President Pavel Kral spoke at the harbour on Monday. Mr. Kral praised the fishermen. "
+        'Mrs. Kral arrived later. "We will stay," she said.'
+    )
+    assert praised.speaker.name == "Pavel Kral"
+    assert stay.speaker.name == "Kral"
+    assert stay.speaker.cluster not in {None, praised.speaker.cluster}

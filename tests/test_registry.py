@@ -285,3 +285,19 @@ def test_name_index_holds_one_id_or_a_set_and_gives_sets_back() -> None:
     assert index.get("novak") == {"e2"}
     index.discard("novak", "e2")
     assert index.get("novak") is None
+
+
+def test_a_bare_surname_under_an_honorific_of_the_other_gender_stays_apart(registry: EntityRegistry) -> None:
+    peter = resolve(registry, ctx("a1", "s1", "Daily"), [("Peter Kral", "PERSON")])[0]
+    mentions, entities = article([("Kral", "PERSON")], titles={0: ["Mrs."]})
+    wife = registry.resolve(ctx("a2", "s1", "Daily"), mentions, entities)[0]
+    assert registry.canonical_id(wife) != peter
+    mentions, entities = article([("Kral", "PERSON")], titles={0: ["Mr."]})
+    assert registry.resolve(ctx("a3", "s1", "Daily"), mentions, entities)[0] == peter
+
+
+def test_a_full_name_does_not_absorb_a_bare_surname_of_the_other_gender(registry: EntityRegistry) -> None:
+    mentions, entities = article([("Kral", "PERSON")], titles={0: ["Mrs."]})
+    wife = registry.resolve(ctx("a1"), mentions, entities)[0]
+    peter = resolve(registry, ctx("a2"), [("Peter Kral", "PERSON")])[0]
+    assert registry.canonical_id(wife) == wife != peter

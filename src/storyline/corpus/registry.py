@@ -9,7 +9,8 @@ of candidates are ever compared. Order of the rules, first match wins:
 1. the alias book (user alias file, then the built-in gazetteer) gives the canonical name;
 2. exact name key ("the U.S." = "US"; "Velta Inc." = "Velta"), full names only for persons;
 3. persons: first + last name without middle names; a bare surname ("Novak", "Minister Novak")
-   goes to the one full-name entity with that surname, or the one the article or story agrees on;
+   goes to the one full-name entity with that surname, or the one the article or story agrees on,
+   never to a person of the other gender than its honorific says ("Mrs. Kral" is not Peter Kral);
    a surname one or two edits away, or spelled another way ("Nowak"), only when the first name
    or a role agrees AND the story or the outlet agrees;
 4. organisations and places: acronyms both ways (UN = United Nations), organisation names that
@@ -47,6 +48,7 @@ from storyline.corpus.names import (
     role_of,
     tables,
 )
+from storyline.extract.names import Gender, gender_of
 from storyline.model import LocalEntity, Mention, year_known
 
 STATE_VERSION = 2
@@ -742,8 +744,8 @@ class EntityRegistry:
                     return eid
             return self._match_typo(cluster, ctx)
         surname = main.key
-        fulls = self._candidates("surname", surname, cluster)
-        named = self._candidates("key", surname, cluster)
+        fulls = self._same_gender(cluster, self._candidates("surname", surname, cluster))
+        named = self._same_gender(cluster, self._candidates("key", surname, cluster))
         bares = {eid for eid in named if not self._entities[eid].has_full_name()}
         fulls |= named - bares
         if fulls:
@@ -925,6 +927,14 @@ class EntityRegistry:
         loose = loose_key(given_name_key(first))
         return any(loose_key(given_name_key(name)) == loose for name in entity.first_names)
 
+    def _same_gender(self, cluster: _Cluster, ids: set[str]) -> set[str]:
+        """``ids`` less the people known to be of the other gender than the cluster's titles say
+        ("Mrs. Kral" is not Pavel Kral)."""
+        mine = gender_of([], cluster.roles)
+        if mine is None:
+            return ids
+        return {eid for eid in ids if _gender(self._entities[eid]) in {None, mine}}
+
     def _role_agrees(self, cluster: _Cluster, entity: CorpusEntity) -> bool:
         roles = {fold(r) for r in cluster.roles}
         return any(fold(t) in roles for t in entity.titles)
@@ -1028,6 +1038,7 @@ class EntityRegistry:
                         and other.type == "PER"
                         and not other.has_full_name()
                         and not self._is_apart(entity.id, eid)
+                        and _gender(other) in {None, _gender(entity)}
                     ):
                         self.merge(entity.id, eid, manual=False)
             return
@@ -1327,3 +1338,10 @@ def _max_date(a: str | None, b: str | None) -> str | None:
 
 def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
+
+
+def _gender(entity: CorpusEntity) -> Gender | None:
+    """What the entity's most frequent given name, or else its titles, say of its gender."""
+    first = sorted(entity.first_names, key=lambda n: -entity.first_names[n])[:1]
+    titles = sorted(entity.titles, key=lambda t: -entity.titles[t])
+    return gender_of(first) or gender_of([], titles)

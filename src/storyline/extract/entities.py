@@ -95,7 +95,7 @@ def find_entities(doc: Doc) -> tuple[list[Mention], list[LocalEntity]]:
     clusters: list[_Cluster] = []
     for span, label, title in raw:
         mention = Mention(span.start_char, span.end_char, span.text, label, -1)
-        cluster = _attach(mention, clusters)
+        cluster = _attach(mention, clusters, names.gender_of([], [title]) if title else None)
         if title:
             cluster.titles.append(title)
         cluster.titles.extend(_appositive_titles(span))
@@ -204,11 +204,16 @@ def _strip_determiner(phrase: Span) -> str:
     return phrase.doc[start : phrase.end].text.strip(" ,")
 
 
-def _attach(mention: Mention, clusters: list[_Cluster]) -> _Cluster:
-    """The cluster ``mention`` belongs to, created when no earlier one matches."""
+def _attach(mention: Mention, clusters: list[_Cluster], gender: names.Gender | None = None) -> _Cluster:
+    """The cluster ``mention`` belongs to, created when no earlier one matches.
+
+    ``gender``: what the mention's title says ("Mrs." -> female); a cluster known to be of the
+    other gender is not a match ("Mrs. Clinton" does not join "Bill Clinton").
+    """
     words = names.name_words(mention.text)
     key = names.squash(mention.text)
-    match = _find_match(words, key, mention.label, clusters)
+    candidates = [c for c in clusters if not _other_gender(c, gender)]
+    match = _find_match(words, key, mention.label, candidates)
     if match is None:
         match = _Cluster(len(clusters), words=words, key=key)
         clusters.append(match)
@@ -218,6 +223,11 @@ def _attach(mention: Mention, clusters: list[_Cluster]) -> _Cluster:
     partial = match.key != key and match.label_votes.get("PERSON", 0) > 0
     match.label_votes["PERSON" if partial else mention.label] += 1
     return match
+
+
+def _other_gender(cluster: _Cluster, gender: names.Gender | None) -> bool:
+    known = names.gender_of(cluster.words, cluster.titles) if gender else None
+    return known is not None and known != gender
 
 
 def _find_match(words: list[str], key: str, label: str, clusters: list[_Cluster]) -> _Cluster | None:
