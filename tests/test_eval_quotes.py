@@ -244,3 +244,21 @@ def test_speaker_judge_counts_only_the_named_head_of_a_gold_source():
     system[0] = ev.Attribution(gold[0].content, (), (), "direct", None, None)
     counts = ev.speaker_judgements(system, gold, text, mentions, list(by_cluster.values()), doc)
     assert counts["speaker_modifier_avoided"] == 1
+
+
+def test_annotator_agreement_scores_every_ordered_pair_of_versions(tmp_path: Path):
+    folder = tmp_path / "train"
+    (folder / "text").mkdir(parents=True)
+    (folder / "attributions").mkdir()
+    (folder / "text" / "doc_a.txt").write_text(TEXT, encoding="utf-8")
+    (folder / "attributions" / "doc_a_aa01.ann").write_text(ANN, encoding="utf-8")
+    (folder / "attributions" / "doc_a_bb02.ann").write_text(ANN.split("T6")[0], encoding="utf-8")
+    (folder / "text" / "doc_b.txt").write_text(TEXT, encoding="utf-8")  # one version: not compared
+    (folder / "attributions" / "doc_b_aa01.ann").write_text(ANN, encoding="utf-8")
+    result = ev.annotator_agreement(tmp_path, ["train"])
+    assert (result["documents"], result["annotator_pairs"]) == (1, 2)
+    # bb02 against aa01: its one attribution is aa01's first (1 of 1 found, 1 of 2 gold);
+    # aa01 against bb02: 1 of 2 found, 1 of 1 gold. Summed: 2 of 3 each way.
+    assert result["content_exact"] == pytest.approx({"precision": 2 / 3, "recall": 2 / 3, "f1": 2 / 3})
+    assert result["citron"]["content"]["exact"]["f1"] == pytest.approx(2 / 3)
+    assert "speaker" not in result

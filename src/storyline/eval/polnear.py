@@ -111,6 +111,15 @@ def document_names(root: Path, split: str) -> list[str]:
     return sorted(p.stem for p in (root / split / "text").glob("*.txt"))
 
 
+def _versions(folder: Path, name: str) -> list[Path]:
+    """The annotation files of document ``name``, one per annotator."""
+    return [
+        p
+        for p in (folder / "attributions").glob(f"{name}_*.ann")
+        if re.fullmatch(re.escape(name) + r"_[0-9a-f]+", p.stem)
+    ]
+
+
 def read_split(root: Path, split: str) -> Iterator[GoldDocument]:
     """The documents of one split (``train``, ``dev``, ``test`` or ``annotator-training``)."""
     if split not in SPLITS:
@@ -118,11 +127,7 @@ def read_split(root: Path, split: str) -> Iterator[GoldDocument]:
     folder = root / split
     for name in document_names(root, split):
         text = (folder / "text" / f"{name}.txt").read_text(encoding="utf-8")
-        candidates = [
-            p
-            for p in (folder / "attributions").glob(f"{name}_*.ann")
-            if re.fullmatch(re.escape(name) + r"_[0-9a-f]+", p.stem)
-        ]
+        candidates = _versions(folder, name)
         if not candidates:
             yield GoldDocument(name, text)
             continue
@@ -130,3 +135,19 @@ def read_split(root: Path, split: str) -> Iterator[GoldDocument]:
         annotator = chosen.stem.rsplit("_", 1)[1]
         attributions = parse_ann(chosen.read_text(encoding="utf-8"))
         yield GoldDocument(name, text, attributions, annotator)
+
+
+def read_versions(root: Path, split: str) -> Iterator[list[GoldDocument]]:
+    """Every annotator's version of each document of ``split`` that several annotators annotated."""
+    if split not in SPLITS:
+        raise ValueError(f"unknown PolNeAR split {split!r}; expected one of {SPLITS}")
+    folder = root / split
+    for name in document_names(root, split):
+        files = sorted(_versions(folder, name), key=lambda p: p.name)
+        if len(files) < 2:
+            continue
+        text = (folder / "text" / f"{name}.txt").read_text(encoding="utf-8")
+        yield [
+            GoldDocument(name, text, parse_ann(f.read_text(encoding="utf-8")), f.stem.rsplit("_", 1)[1])
+            for f in files
+        ]

@@ -34,7 +34,7 @@ from typing import Any
 
 from storyline.eval import citron_metrics
 from storyline.eval.common import PRF, DatasetNotFoundError, dataset_path, print_report
-from storyline.eval.polnear import Fragments, GoldDocument, read_split
+from storyline.eval.polnear import Fragments, GoldDocument, read_split, read_versions
 
 _PERSONAL_PRONOUNS = {"he": "male", "him": "male", "she": "female", "her": "female"}
 
@@ -431,21 +431,65 @@ def evaluate(root: Path, split: str, limit: int | None = None, cache: Path | Non
     return result
 
 
+AGREEMENT_SPLITS = ("train", "dev", "annotator-training")
+
+
+def annotator_agreement(root: Path, splits: Sequence[str] = AGREEMENT_SPLITS) -> dict[str, Any]:
+    """The measures scored between annotators: on every document several annotators annotated,
+    each annotator's version against each other's (every ordered pair, summed), tokenized by the
+    pipeline's tokenizer. A ceiling for the system's figures. Test is left out by default
+    (PolNeAR keeps it for final evaluation)."""
+    from storyline.nlp import load_nlp
+
+    nlp = load_nlp()
+    counts: Counter[str] = Counter()
+    documents = pairs = 0
+    for split in splits:
+        for versions in read_versions(root, split):
+            documents += 1
+            doc = nlp.make_doc(versions[0].text)
+            attributions = [gold_attributions(v) for v in versions]
+            for gold_index, gold in enumerate(attributions):
+                for other_index, other in enumerate(attributions):
+                    if other_index != gold_index:
+                        counts.update(score_document(other, gold, doc))
+                        pairs += 1
+    result = summarize(counts)
+    for key in ("speaker", "crashes", "system_kinds", "gold_attributions", "system_attributions"):
+        result.pop(key, None)
+    result.update(splits=list(splits), documents=documents, annotator_pairs=pairs)
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="storyline eval quotes", description=__doc__.splitlines()[0])
     parser.add_argument("--data", help="PolNeAR folder (default: shared/datasets/polnear)")
-    parser.add_argument("--split", default="dev", choices=["train", "dev", "test", "annotator-training"])
+    parser.add_argument(
+        "--split", default=None, choices=["train", "dev", "test", "annotator-training"], help="default: dev"
+    )
     parser.add_argument("--limit", type=int, default=None, help="score only the first N documents")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--cache", type=Path, default=None, help="folder caching the spaCy parses")
+    parser.add_argument(
+        "--agreement",
+        action="store_true",
+        help="score annotators against each other instead (documents with several versions; "
+        "train, dev and annotator-training unless --split is given)",
+    )
     args = parser.parse_args(argv)
     try:
         root = dataset_path("polnear", args.data)
     except DatasetNotFoundError as error:
         print(error)
         return 2
-    result = evaluate(root, args.split, args.limit, args.cache)
-    print_report(result, args.json, title=f"PolNeAR {args.split}: attribution extraction")
+    if args.agreement:
+        splits = [args.split] if args.split else AGREEMENT_SPLITS
+        result = annotator_agreement(root, splits)
+        print_report(result, args.json, title=f"PolNeAR {', '.join(splits)}: agreement between annotators")
+        return 0
+    split = args.split or "dev"
+    result = evaluate(root, split, args.limit, args.cache)
+    print_report(result, args.json, title=f"PolNeAR {split}: attribution extraction")
     return 0
 
 
