@@ -429,3 +429,10 @@ def test_she_after_mrs_surname_is_not_the_husband(quotes_of):
     assert praised.speaker.name == "Pavel Kral"
     assert stay.speaker.name == "Kral"
     assert stay.speaker.cluster not in {None, praised.speaker.cluster}
+
+
+def test_a_title_inside_the_cue_sentence_is_not_a_fragment_and_the_next_sentence_continues(quotes_of):
+    text = "“We will win the vote,” Minister Lena Kral said on “Morning Brief” on Sunday. “The harbour stays open.”"
+    quote = _only(quotes_of(text))
+    assert [text[s:e] for s, e in quote.parts] == ["“We will win the vote,”", "“The harbour stays open.”"]
+    assert quote.speaker.name == "Lena Kral"

@@ -515,10 +515,31 @@ def _cue_sentence_end(index: TextIndex, last: Candidate) -> int:
     i = max(last.verb.i, last.source.end - 1 if last.source is not None else 0)
     para_end = index.paragraph_end(doc[i].idx)
     while i < len(doc) and doc[i].idx < para_end:
-        if doc[i].text in {".", "!", "?"} or _is_opening_mark(doc[i]):
-            return max(last.end, doc[i].idx + (0 if _is_opening_mark(doc[i]) else 1))
+        if _is_opening_mark(doc[i]):
+            inner_end = _inner_quotation_end(doc, i, para_end)
+            if inner_end is None:
+                return max(last.end, doc[i].idx)
+            i = inner_end
+            continue
+        if doc[i].text in {".", "!", "?"}:
+            return max(last.end, doc[i].idx + 1)
         i += 1
     return max(last.end, para_end)
+
+
+def _inner_quotation_end(doc: Doc, opening: int, para_end: int) -> int | None:
+    """The token after a quotation that sits inside the cue's sentence (``said on “State of the
+    Union” Sunday.``): it closes within a few words, holds no sentence end, and words follow it."""
+    for j in range(opening + 1, min(len(doc), opening + 12)):
+        token = doc[j]
+        if token.idx >= para_end or token.text in {".", "!", "?"} or _is_opening_mark(token):
+            return None
+        if token.text in {"”", "''"} or token.tag_ == "''":
+            following = doc[j + 1] if j + 1 < len(doc) else None
+            if following is None or following.idx >= para_end or not following.is_alpha:
+                return None
+            return j + 1
+    return None
 
 
 def _is_opening_mark(token: Token) -> bool:
