@@ -41,13 +41,19 @@ def test_parse_ann_reads_roles_fragments_content2_and_multiline_records():
     assert [TEXT[s:e] for s, e in second.content] == ["the vote", "was fair"]
 
 
-def test_read_split_keeps_one_annotator_version(tmp_path: Path):
-    folder = tmp_path / "dev"
+def _two_versions(root: Path, split: str, whole: str, first_only: str) -> Path:
+    """A split folder with doc_a annotated twice: ANN by ``whole``, its first attribution by ``first_only``."""
+    folder = root / split
     (folder / "text").mkdir(parents=True)
     (folder / "attributions").mkdir()
     (folder / "text" / "doc_a.txt").write_text(TEXT, encoding="utf-8")
-    (folder / "attributions" / "doc_a_ff01.ann").write_text(ANN, encoding="utf-8")
-    (folder / "attributions" / "doc_a_0a02.ann").write_text(ANN.split("T6")[0], encoding="utf-8")
+    (folder / "attributions" / f"doc_a_{whole}.ann").write_text(ANN, encoding="utf-8")
+    (folder / "attributions" / f"doc_a_{first_only}.ann").write_text(ANN.split("T6")[0], encoding="utf-8")
+    return folder
+
+
+def test_read_split_keeps_one_annotator_version(tmp_path: Path):
+    _two_versions(tmp_path, "dev", "ff01", "0a02")
     (document,) = read_split(tmp_path, "dev")
     assert document.annotator == "0a02"  # the lexicographically first version
     assert len(document.attributions) == 1
@@ -247,12 +253,7 @@ def test_speaker_judge_counts_only_the_named_head_of_a_gold_source():
 
 
 def test_annotator_agreement_scores_every_ordered_pair_of_versions(tmp_path: Path):
-    folder = tmp_path / "train"
-    (folder / "text").mkdir(parents=True)
-    (folder / "attributions").mkdir()
-    (folder / "text" / "doc_a.txt").write_text(TEXT, encoding="utf-8")
-    (folder / "attributions" / "doc_a_aa01.ann").write_text(ANN, encoding="utf-8")
-    (folder / "attributions" / "doc_a_bb02.ann").write_text(ANN.split("T6")[0], encoding="utf-8")
+    folder = _two_versions(tmp_path, "train", "aa01", "bb02")
     (folder / "text" / "doc_b.txt").write_text(TEXT, encoding="utf-8")  # one version: not compared
     (folder / "attributions" / "doc_b_aa01.ann").write_text(ANN, encoding="utf-8")
     result = ev.annotator_agreement(tmp_path, ["train"])
