@@ -114,3 +114,10 @@ def test_a_surname_under_an_honorific_of_the_other_gender_is_another_person(nlp)
     husband = _cluster_of(mentions, entities, "Pavel Kral").cluster
     assert [m.cluster == husband for m in _after("Mrs. ", mentions, KRALS)] == [False]
     assert [m.cluster == husband for m in _after("Mr. ", mentions, KRALS)] == [True]
+
+
+def test_a_given_name_of_either_gender_does_not_keep_an_honorific_apart(nlp):
+    text = "Foreign Minister Jan Novak arrived in Brno on Monday. Mr. Novak said the talks had failed."
+    mentions, entities = find_entities(nlp(text))
+    jan = _cluster_of(mentions, entities, "Jan Novak").cluster
+    assert [m.cluster == jan for m in _after("Mr. ", mentions, text)] == [True]

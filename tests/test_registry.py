@@ -301,3 +301,9 @@ def test_a_full_name_does_not_absorb_a_bare_surname_of_the_other_gender(registry
     wife = registry.resolve(ctx("a1"), mentions, entities)[0]
     peter = resolve(registry, ctx("a2"), [("Peter Kral", "PERSON")])[0]
     assert registry.canonical_id(wife) == wife != peter
+
+
+def test_a_given_name_of_either_gender_does_not_keep_a_surname_apart(registry: EntityRegistry) -> None:
+    jan = resolve(registry, ctx("a1", "s1", "Daily"), [("Jan Kral", "PERSON")])[0]  # a man's name in Brno
+    mentions, entities = article([("Kral", "PERSON")], titles={0: ["Mr."]})
+    assert registry.resolve(ctx("a2", "s1", "Daily"), mentions, entities)[0] == jan

@@ -48,7 +48,7 @@ from storyline.corpus.names import (
     role_of,
     tables,
 )
-from storyline.extract.names import Gender, gender_of
+from storyline.extract.names import Gender, firm_gender_of
 from storyline.model import LocalEntity, Mention, year_known
 
 STATE_VERSION = 2
@@ -930,7 +930,7 @@ class EntityRegistry:
     def _same_gender(self, cluster: _Cluster, ids: set[str]) -> set[str]:
         """``ids`` less the people known to be of the other gender than the cluster's titles say
         ("Mrs. Kral" is not Pavel Kral)."""
-        mine = gender_of([], cluster.roles)
+        mine = firm_gender_of([], cluster.roles)
         if mine is None:
             return ids
         return {eid for eid in ids if _gender(self._entities[eid]) in {None, mine}}
@@ -1341,7 +1341,8 @@ def _unique(items: Iterable[str]) -> list[str]:
 
 
 def _gender(entity: CorpusEntity) -> Gender | None:
-    """What the entity's most frequent given name, or else its titles, say of its gender."""
+    """What the entity's most frequent given name (not one of either gender), or else its titles,
+    say of its gender."""
     first = sorted(entity.first_names, key=lambda n: -entity.first_names[n])[:1]
     titles = sorted(entity.titles, key=lambda t: -entity.titles[t])
-    return gender_of(first) or gender_of([], titles)
+    return firm_gender_of(first) or firm_gender_of([], titles)

@@ -226,7 +226,7 @@ def _attach(mention: Mention, clusters: list[_Cluster], gender: names.Gender | N
 
 
 def _other_gender(cluster: _Cluster, gender: names.Gender | None) -> bool:
-    known = names.gender_of(cluster.words, cluster.titles) if gender else None
+    known = names.firm_gender_of(cluster.words, cluster.titles) if gender else None
     return known is not None and known != gender
 
 

@@ -30,6 +30,7 @@ class TitleTables:
     role_gender: dict[str, str]
     title_words: frozenset[str]
     first_name_gender: dict[str, str]
+    either_gender_names: frozenset[str]
     salient_roles: frozenset[str]
 
 
@@ -51,6 +52,7 @@ def titles() -> TitleTables:
         role_gender=role_gender,
         title_words=frozenset(raw["title_words"]["modifiers"]),
         first_name_gender=first_names,
+        either_gender_names=frozenset(raw["first_names"]["either"]),
         salient_roles=frozenset(raw["salient_roles"]["words"]),
     )
 
@@ -128,6 +130,14 @@ def is_acronym(text: str) -> bool:
     """``"UN"``, ``"U.N."``, ``"NATO"``: 2 to 6 capitals, dots allowed."""
     bare = text.replace(".", "")
     return 2 <= len(bare) <= 6 and bare.isalpha() and bare.isupper()
+
+
+def firm_gender_of(words: list[str], titles_seen: list[str] | None = None) -> Gender | None:
+    """:func:`gender_of`, without given names that men and women both bear (``Jan``, ``Andrea``):
+    what may keep two people apart."""
+    if words and fold(words[0]) in titles().either_gender_names:
+        words = []
+    return gender_of(words, titles_seen)
 
 
 def gender_of(words: list[str], titles_seen: list[str] | None = None) -> Gender | None:
