@@ -138,3 +138,24 @@ def test_quotes_name_the_speakers_registry_entity_not_a_misspelt_surface(
     assert ("Anna Nowak", "Anna Novak") in speakers  # the registry joined the misspelling to Novak
     assert main(["quotes", "--db", db_path]) == 0
     assert "Nowak" not in capsys.readouterr().out
+
+
+def test_quotes_by_a_speaker_leave_out_those_of_the_people_named_after_them(
+    tmp_path: Path, db_path: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    article = tmp_path / "talks.txt"
+    article.write_text(
+        "Talks in Sella\n\nSELLA, March 3 /NORTH WIRE/. Foreign Minister Anna Novak met President "
+        'Dmitry Ivanov on Tuesday.\n\n"We are ready to talk," Novak said.\n\n'
+        "Novak's aides said the talks would resume in April.\n",
+        encoding="utf-8",
+    )
+    assert main(["ingest", str(article), "--db", db_path, "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["quotes", "--db", db_path, "--json"]) == 0
+    assert {q["speaker"]["name"] for q in json.loads(capsys.readouterr().out)} >= {
+        "Anna Novak",
+        "Novak's aides",
+    }
+    assert main(["quotes", "--db", db_path, "--speaker", "Novak", "--json"]) == 0
+    assert {q["speaker"]["name"] for q in json.loads(capsys.readouterr().out)} == {"Anna Novak"}

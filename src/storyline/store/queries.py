@@ -252,7 +252,23 @@ def _speaker_matches(conn: Connection, quote: dict[str, Any], wanted: str) -> bo
         if row is not None:
             names.append(row.name)
             names.extend((row.data or {}).get("aliases", {}).keys())
-    return any(n and wanted_lower in n.casefold() for n in names)
+    return any(n and _names_speaker(n, wanted_lower) for n in names)
+
+
+def _names_speaker(name: str, wanted: str) -> bool:
+    """``wanted`` (case-folded) stands in ``name`` as whole words, not as an owner: "Novak" is in
+    "Anna Novak" and "Minister Novak", not in "Novak's aides" (the aides speak, not Novak)."""
+    name = name.casefold()
+    start = name.find(wanted)
+    while start >= 0:
+        end = start + len(wanted)
+        before_ok = start == 0 or not name[start - 1].isalnum()
+        rest = name[end:]
+        after_ok = not rest[:1].isalnum() and not rest.startswith(("'s", "’s"))
+        if before_ok and after_ok:
+            return True
+        start = name.find(wanted, start + 1)
+    return False
 
 
 def list_entities(
