@@ -93,20 +93,22 @@ def test_unknown_ids_exit_one(corpus: Path, db_path: str) -> None:
     assert main(["entity", "Nobody Atall", "--db", db_path]) == 1
 
 
+INTERRUPTED_QUOTE = (
+    "Novak in Sella\n\nForeign Minister Anna Novak arrived in Sella on Monday.\n\n"
+    '"It is," she told reporters at the airport, "a first step."\n'
+)
+NOVAK_AND_AIDES = (
+    "Talks in Sella\n\nSELLA, March 3 /NORTH WIRE/. Foreign Minister Anna Novak met President "
+    'Dmitry Ivanov on Tuesday.\n\n"We are ready to talk," Novak said.\n\n'
+    "Novak's aides said the talks would resume in April.\n"
+)
+
+
 def test_a_quote_interrupted_by_its_cue_is_shown_and_exported_without_the_cue(
     tmp_path: Path, db_path: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = tmp_path / "in" / "split.txt"
-    path.parent.mkdir(parents=True)
-    path.write_text(
-        "Novak in Sella\n\nForeign Minister Anna Novak arrived in Sella on Monday.\n\n"
-        '"It is," she told reporters at the airport, "a first step."\n',
-        encoding="utf-8",
-    )
-    assert main(["ingest", str(path), "--db", db_path, "--quiet"]) == 0
-    capsys.readouterr()
-    assert main(["quotes", "--db", db_path, "--json"]) == 0
-    (quote,) = [q for q in json.loads(capsys.readouterr().out) if q["kind"] == "direct"]
+    quotes = _ingested_quotes(tmp_path, db_path, capsys, INTERRUPTED_QUOTE)
+    (quote,) = [q for q in quotes if q["kind"] == "direct"]
     assert quote["words"] == '"It is," … "a first step."'
     assert "told reporters" in quote["text"]  # the content span, from first to last fragment
     assert main(["quotes", "--db", db_path]) == 0
@@ -143,19 +145,20 @@ def test_quotes_name_the_speakers_registry_entity_not_a_misspelt_surface(
 def test_quotes_by_a_speaker_leave_out_those_of_the_people_named_after_them(
     tmp_path: Path, db_path: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    article = tmp_path / "talks.txt"
-    article.write_text(
-        "Talks in Sella\n\nSELLA, March 3 /NORTH WIRE/. Foreign Minister Anna Novak met President "
-        'Dmitry Ivanov on Tuesday.\n\n"We are ready to talk," Novak said.\n\n'
-        "Novak's aides said the talks would resume in April.\n",
-        encoding="utf-8",
-    )
-    assert main(["ingest", str(article), "--db", db_path, "--quiet"]) == 0
-    capsys.readouterr()
-    assert main(["quotes", "--db", db_path, "--json"]) == 0
-    assert {q["speaker"]["name"] for q in json.loads(capsys.readouterr().out)} >= {
-        "Anna Novak",
-        "Novak's aides",
-    }
+    speakers = {q["speaker"]["name"] for q in _ingested_quotes(tmp_path, db_path, capsys, NOVAK_AND_AIDES)}
+    assert speakers >= {"Anna Novak", "Novak's aides"}
     assert main(["quotes", "--db", db_path, "--speaker", "Novak", "--json"]) == 0
     assert {q["speaker"]["name"] for q in json.loads(capsys.readouterr().out)} == {"Anna Novak"}
+
+
+def _ingested_quotes(
+    tmp_path: Path, db_path: str, capsys: pytest.CaptureFixture[str], text: str
+) -> list[dict]:
+    """The quotes `storyline quotes --json` lists after ingesting one article of ``text``."""
+    path = tmp_path / "in" / "article.txt"
+    path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+    assert main(["ingest", str(path), "--db", db_path, "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["quotes", "--db", db_path, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
