@@ -12,13 +12,13 @@ character offset belongs to the token whose text or trailing white space holds i
 * **overlap** (proportional): the tokens shared by every predicted/gold pair, summed, over the
   tokens of all predicted spans (P) and of all gold spans (R). "All spans" sums the three roles.
 
-Two of citron's details are kept on purpose: its cue overlap test is
-``predicted.start <= gold.end and predicted.end > gold.start`` (so a predicted cue starting
-where the gold cue ends overlaps it), and a quote without a cue (citron always has one)
-matches nothing that needs a cue. Gold spans are not trimmed or filtered as citron's PARC
-converter does: every PolNeAR attribution counts. One is not: citron prints the precision and recall of its "all quote spans"
-overlap swapped (F1 is the same); here P is over predicted and R over gold tokens, as for the
-roles.
+Kept from citron on purpose: its cue overlap test,
+``predicted.start <= gold.end and predicted.end > gold.start`` (a predicted cue starting where
+the gold cue ends overlaps it), and a quote without a cue (citron always has one) matches
+nothing that needs a cue. Not kept: citron prints the precision and recall of its "all quote
+spans" overlap swapped (F1 is the same; here P is over predicted and R over gold tokens, as for
+the roles), and its PARC converter trims and filters gold spans (every PolNeAR attribution
+counts here as annotated).
 """
 
 from __future__ import annotations

@@ -120,11 +120,15 @@ def _versions(folder: Path, name: str) -> list[Path]:
     ]
 
 
-def read_split(root: Path, split: str) -> Iterator[GoldDocument]:
-    """The documents of one split (``train``, ``dev``, ``test`` or ``annotator-training``)."""
+def _split_folder(root: Path, split: str) -> Path:
     if split not in SPLITS:
         raise ValueError(f"unknown PolNeAR split {split!r}; expected one of {SPLITS}")
-    folder = root / split
+    return root / split
+
+
+def read_split(root: Path, split: str) -> Iterator[GoldDocument]:
+    """The documents of one split (``train``, ``dev``, ``test`` or ``annotator-training``)."""
+    folder = _split_folder(root, split)
     for name in document_names(root, split):
         text = (folder / "text" / f"{name}.txt").read_text(encoding="utf-8")
         candidates = _versions(folder, name)
@@ -139,9 +143,7 @@ def read_split(root: Path, split: str) -> Iterator[GoldDocument]:
 
 def read_versions(root: Path, split: str) -> Iterator[list[GoldDocument]]:
     """Every annotator's version of each document of ``split`` that several annotators annotated."""
-    if split not in SPLITS:
-        raise ValueError(f"unknown PolNeAR split {split!r}; expected one of {SPLITS}")
-    folder = root / split
+    folder = _split_folder(root, split)
     for name in document_names(root, split):
         files = sorted(_versions(folder, name), key=lambda p: p.name)
         if len(files) < 2:

@@ -87,10 +87,6 @@ def overlap(a: Fragments, b: Fragments) -> int:
     return sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b)
 
 
-def length(a: Fragments) -> int:
-    return sum(e - s for s, e in a)
-
-
 def greedy_match(
     system: Sequence[Any], gold: Sequence[Any], score: Callable[[Any, Any], float]
 ) -> list[tuple[int, int]]:

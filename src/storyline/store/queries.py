@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -258,17 +259,7 @@ def _speaker_matches(conn: Connection, quote: dict[str, Any], wanted: str) -> bo
 def _names_speaker(name: str, wanted: str) -> bool:
     """``wanted`` (case-folded) stands in ``name`` as whole words, not as an owner: "Novak" is in
     "Anna Novak" and "Minister Novak", not in "Novak's aides" (the aides speak, not Novak)."""
-    name = name.casefold()
-    start = name.find(wanted)
-    while start >= 0:
-        end = start + len(wanted)
-        before_ok = start == 0 or not name[start - 1].isalnum()
-        rest = name[end:]
-        after_ok = not rest[:1].isalnum() and not rest.startswith(("'s", "’s"))
-        if before_ok and after_ok:
-            return True
-        start = name.find(wanted, start + 1)
-    return False
+    return re.search(rf"(?<![^\W_]){re.escape(wanted)}(?![^\W_]|['’]s)", name.casefold()) is not None
 
 
 def list_entities(
