@@ -20,7 +20,7 @@ import json
 import math
 import tomllib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -50,18 +50,28 @@ class CueModel:
     threshold: float
 
     def probability(self, features: list[str]) -> float:
-        score = self.intercept + sum(self.weights.get(f, 0.0) for f in features)
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
+        return logistic(self.weights, self.intercept, features)
+
+
+def logistic(weights: dict[str, float], intercept: float, features: Iterable[str]) -> float:
+    """The logistic of ``intercept`` plus the weights of ``features`` (unknown names weigh 0)."""
+    score = intercept + sum(weights.get(f, 0.0) for f in features)
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
 
 
 @lru_cache(maxsize=1)
 def load_model() -> CueModel | None:
     """The shipped model, loaded once (None when the data file is absent)."""
-    path = resources.files("storyline.data").joinpath(MODEL_FILE)
+    raw = read_model_file(MODEL_FILE)
+    return CueModel(raw["weights"], raw["intercept"], raw["threshold"]) if raw else None
+
+
+def read_model_file(name: str) -> dict[str, Any] | None:
+    """A model's TOML file of the package data, parsed (None when it is absent)."""
+    path = resources.files("storyline.data").joinpath(name)
     if not path.is_file():
         return None
-    raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    return CueModel(raw["weights"], raw["intercept"], raw["threshold"])
+    return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
 # -- generic candidates ---------------------------------------------------------------------
@@ -384,11 +394,15 @@ def main(argv: list[str] | None = None) -> int:
     from storyline.eval.common import dataset_path
 
     model = train(dataset_path("polnear", args.data), args.cache, args.c, args.min_weight)
-    out = args.out or Path(str(resources.files("storyline.data").joinpath(MODEL_FILE)))
+    save_model(model, args.out or Path(str(resources.files("storyline.data").joinpath(MODEL_FILE))))
+    return 0
+
+
+def save_model(model: dict[str, Any], out: Path) -> None:
+    """Write ``model`` as TOML to ``out`` and print its summary (all but the weights) as JSON."""
     out.write_text(to_toml(model), encoding="utf-8")
     summary = {k: v for k, v in model.items() if k != "weights"}
     print(json.dumps(summary | {"features": len(model["weights"]), "file": str(out)}))
-    return 0
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
+from storyline.extract.quote_bounds import choose_bounds
 from storyline.extract.quote_direct import colon_source, direct_candidates
 from storyline.extract.quote_framed import colon_line_candidates
 from storyline.extract.quote_index import TextIndex
@@ -46,15 +47,22 @@ def extract_quotes(doc: Doc, mentions: list[Mention], entities: list[LocalEntity
     if not len(doc):
         return []
     index = TextIndex.build(doc)
-    accepted = learned_candidates(doc, index, rule_candidates(doc, index))
-    for candidate in accepted:
-        take_lead_in(index, candidate, accepted)
-        take_object_complement(index, candidate, accepted)
+    accepted = attribution_candidates(doc, index)
+    choose_bounds(index, accepted)
     quoted = find_quoted_spans(index.text)
     resolver = SpeakerResolver(
         doc, mentions, entities, quoted=[(q.start, q.end) for q in quoted], index=index
     )
     return _to_quotes(doc, accepted, resolver, index)
+
+
+def attribution_candidates(doc: Doc, index: TextIndex) -> list[Candidate]:
+    """The rules' candidates and the learned detector's, with the words the rules add around them."""
+    accepted = learned_candidates(doc, index, rule_candidates(doc, index))
+    for candidate in accepted:
+        take_lead_in(index, candidate, accepted)
+        take_object_complement(index, candidate, accepted)
+    return accepted
 
 
 def rule_candidates(doc: Doc, index: TextIndex) -> list[Candidate]:
