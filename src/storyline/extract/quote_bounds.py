@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from spacy.tokens import Doc, Span, Token
+from spacy.attrs import HEAD
+from spacy.tokens import Doc, Token
 
 from storyline.extract.quote_index import TextIndex
 from storyline.extract.quote_model import logistic, read_model_file
@@ -52,6 +53,31 @@ def _word(token: Token) -> str:
     return token.lower_ if token.pos_ in _CLOSED_CLASS else token.pos_
 
 
+@dataclass(frozen=True, slots=True)
+class TokenTable:
+    """The token attributes the features read, as plain lists (spaCy's token access is slow in loops)."""
+
+    word: list[str]  # closed-class words as themselves, others as their part of speech
+    dep: list[str]
+    head: list[int]
+    verb: list[bool]
+    no_end_after: list[bool]  # white space, or punctuation other than a closing mark
+    no_start_at: list[bool]  # white space, or punctuation other than an opening mark
+
+    @classmethod
+    def build(cls, doc: Doc) -> TokenTable:
+        tokens = list(doc)
+        offsets = doc.to_array(HEAD).astype("int64").tolist()  # head index minus token index
+        return cls(
+            [_word(t) for t in tokens],
+            [t.dep_ for t in tokens],
+            [i + offset for i, offset in enumerate(offsets)],
+            [t.pos_ in {"VERB", "AUX"} for t in tokens],
+            [t.is_space or (t.is_punct and t.text not in _CLOSING) for t in tokens],
+            [t.is_space or (t.is_punct and t.text not in _OPENING) for t in tokens],
+        )
+
+
 def _bucket(n: int) -> str:
     return str(n) if n <= 3 else "4-6" if n <= 6 else "7-12" if n <= 12 else "13+"
 
@@ -68,13 +94,13 @@ def _move_features(moved: str, distance: int, length: int, cue_first: bool, cue:
     ]
 
 
-def _moved_over(between: Span, moved: str) -> list[str]:
-    """Features of the words a move takes in or leaves out: whether they hold a verb, the first one."""
-    if not len(between):
+def _moved_over(table: TokenTable, a: int, b: int, moved: str) -> list[str]:
+    """Features of the words ``a`` to ``b`` a move takes in or leaves out: a verb among them, the first."""
+    if a >= b:
         return []
     return [
-        f"span_verbs={any(t.pos_ in ('VERB', 'AUX') for t in between)}|{moved}",
-        f"span_first={_word(between[0])}|{between[0].dep_}|{moved}",
+        f"span_verbs={any(table.verb[a:b])}|{moved}",
+        f"span_first={table.word[a]}|{table.dep[a]}|{moved}",
     ]
 
 
@@ -86,109 +112,117 @@ def token_range(index: TextIndex, part: tuple[int, int]) -> tuple[int, int]:
 
 
 def candidate_ends(
-    doc: Doc, first: int, end: int, blocked: Sequence[tuple[int, int]], limit: int
+    table: TokenTable, first: int, end: int, blocked: Sequence[tuple[int, int]], limit: int
 ) -> list[int]:
-    """Token ends from just after ``first`` to ``limit`` (or ``end`` beyond it), up to a blocked token;
-    none after white space or punctuation other than a closing mark, except ``end`` itself."""
-    ends = []
-    for e in range(first + 1, max(limit, end) + 1):
-        if any(a <= e - 1 < b for a, b in blocked):
-            break
-        last = doc[e - 1]
-        if last.is_space or (last.is_punct and last.text not in _CLOSING and e != end):
-            continue
-        ends.append(e)
-    return ends
+    """Token ends from just after ``first`` to ``limit`` (or ``end`` beyond it), up to a blocked token
+    after ``first``; none after white space or punctuation other than a closing mark, except ``end``."""
+    last = min([a for a, _ in blocked if a > first] + [max(limit, end)])
+    return [e for e in range(first + 1, last + 1) if e == end or not table.no_end_after[e - 1]]
 
 
 def end_features(
-    doc: Doc, first: int, e: int, current: int, sentence_end: int, cue_first: bool, cue: str, kind: str
+    table: TokenTable,
+    first: int,
+    e: int,
+    current: int,
+    sentence_end: int,
+    cue_first: bool,
+    cue: str,
+    kind: str,
 ) -> list[str]:
     """Named features of ending the content (tokens ``first`` to ``e``) at ``e``."""
+    word, dep, head = table.word, table.dep, table.head
     moved = "same" if e == current else ("trim" if e < current else "extend")
     found = _move_features(moved, abs(e - current), e - first, cue_first, cue, kind)
-    last = doc[e - 1]
-    found.append(f"last={_word(last)}")
-    found.append(f"last_dep={last.dep_}")
+    found += [f"last={word[e - 1]}", f"last_dep={dep[e - 1]}"]
     if e >= sentence_end:
         found.append("next=END")
     else:
-        nxt = doc[e]
-        where = "in" if first <= nxt.head.i < e else ("before" if nxt.head.i < first else "after")
+        nxt = head[e]
+        where = "in" if first <= nxt < e else ("before" if nxt < first else "after")
         found += [
-            f"next={_word(nxt)}",
-            f"next_dep={nxt.dep_}|{where}",
-            f"next={_word(nxt)}|last={_word(last)}",
-            f"next={_word(nxt)}|{moved}",
-            f"next_dep={nxt.dep_}|{where}|{moved}",
-            f"next_head={_word(nxt.head)}|{nxt.dep_}|{where}",
+            f"next={word[e]}",
+            f"next_dep={dep[e]}|{where}",
+            f"next={word[e]}|last={word[e - 1]}",
+            f"next={word[e]}|{moved}",
+            f"next_dep={dep[e]}|{where}|{moved}",
+            f"next_head={word[nxt]}|{dep[e]}|{where}",
         ]
         if e + 1 < sentence_end:
-            found.append(f"next={_word(nxt)}|next2={_word(doc[e + 1])}")
-        cut = next((t for t in doc[e:sentence_end] if first <= t.head.i < e), None)
-        found.append(f"cuts={cut.dep_ if cut is not None else '-'}")
-        found.append(f"cuts={cut.dep_ if cut is not None else '-'}|{moved}")
-    outside = sum(1 for t in doc[first:e] if not first <= t.head.i < e)
-    found.append(f"heads_outside={_bucket(outside)}")
-    found.append(f"heads_outside={_bucket(outside)}|{moved}")
-    found += _moved_over(doc[min(e, current) : max(e, current)], moved)
+            found.append(f"next={word[e]}|next2={word[e + 1]}")
+        cut = next((dep[j] for j in range(e, sentence_end) if first <= head[j] < e), "-")
+        found += [f"cuts={cut}", f"cuts={cut}|{moved}"]
+    outside = sum(1 for j in range(first, e) if not first <= head[j] < e)
+    found += [f"heads_outside={_bucket(outside)}", f"heads_outside={_bucket(outside)}|{moved}"]
+    found += _moved_over(table, min(e, current), max(e, current), moved)
     found.append(f"to_end={_bucket(sentence_end - e)}")
     return found
 
 
 def candidate_starts(
-    doc: Doc, start: int, stop: int, blocked: Sequence[tuple[int, int]], limit: int
+    table: TokenTable, start: int, stop: int, blocked: Sequence[tuple[int, int]], limit: int
 ) -> list[int]:
     """Token starts from ``limit`` (or ``start`` before it) to just before ``stop``, after the last blocked
     token before ``start``; none at white space or punctuation other than an opening mark, except ``start``."""
     floor = max([b for a, b in blocked if b <= start] + [min(limit, start)])
-    return [
-        i
-        for i in range(floor, stop)
-        if i == start or not (doc[i].is_space or (doc[i].is_punct and doc[i].text not in _OPENING))
-    ]
+    return [i for i in range(floor, stop) if i == start or not table.no_start_at[i]]
 
 
 def start_features(
-    doc: Doc, s: int, stop: int, current: int, sentence_start: int, cue_first: bool, cue: str, kind: str
+    table: TokenTable,
+    s: int,
+    stop: int,
+    current: int,
+    sentence_start: int,
+    cue_first: bool,
+    cue: str,
+    kind: str,
 ) -> list[str]:
     """Named features of starting the content (tokens ``s`` to ``stop``) at ``s``."""
+    word, dep, head = table.word, table.dep, table.head
     moved = "same" if s == current else ("trim" if s > current else "extend")
-    first = doc[s]
     found = _move_features(moved, abs(s - current), stop - s, cue_first, cue, kind)
-    found += [f"first={_word(first)}", f"first_dep={first.dep_}", f"first={_word(first)}|{moved}"]
+    found += [f"first={word[s]}", f"first_dep={dep[s]}", f"first={word[s]}|{moved}"]
     if s <= sentence_start:
         found.append("previous=START")
     else:
-        previous = doc[s - 1]
-        where = "in" if s <= previous.head.i < stop else ("before" if previous.head.i < s else "after")
+        p = s - 1
+        where = "in" if s <= head[p] < stop else ("before" if head[p] < s else "after")
         found += [
-            f"previous={_word(previous)}",
-            f"previous_dep={previous.dep_}|{where}",
-            f"previous={_word(previous)}|first={_word(first)}",
-            f"previous={_word(previous)}|{moved}",
-            f"previous_dep={previous.dep_}|{where}|{moved}",
-            f"previous_head={_word(previous.head)}|{previous.dep_}|{where}",
+            f"previous={word[p]}",
+            f"previous_dep={dep[p]}|{where}",
+            f"previous={word[p]}|first={word[s]}",
+            f"previous={word[p]}|{moved}",
+            f"previous_dep={dep[p]}|{where}|{moved}",
+            f"previous_head={word[head[p]]}|{dep[p]}|{where}",
         ]
-        if s - 1 > sentence_start:
-            found.append(f"previous={_word(previous)}|previous2={_word(doc[s - 2])}")
-        cut = next((t for t in reversed(doc[sentence_start:s]) if s <= t.head.i < stop), None)
-        found.append(f"cuts={cut.dep_ if cut is not None else '-'}|{moved}")
-    outside = sum(1 for t in doc[s:stop] if not s <= t.head.i < stop)
+        if p > sentence_start:
+            found.append(f"previous={word[p]}|previous2={word[p - 1]}")
+        cut = next((dep[j] for j in range(p, sentence_start - 1, -1) if s <= head[j] < stop), "-")
+        found.append(f"cuts={cut}|{moved}")
+    outside = sum(1 for j in range(s, stop) if not s <= head[j] < stop)
     found.append(f"heads_outside={_bucket(outside)}|{moved}")
-    found += _moved_over(doc[min(s, current) : max(s, current)], moved)
+    found += _moved_over(table, min(s, current), max(s, current), moved)
     found.append(f"from_start={_bucket(s - sentence_start)}")
     return found
 
 
+PartRanges = dict[int, list[tuple[int, int]]]  # id of a candidate -> token ranges of its parts
+
+
+def part_ranges(index: TextIndex, candidates: Sequence[Candidate]) -> PartRanges:
+    """The token ranges of every candidate's content fragments."""
+    return {id(c): [token_range(index, part) for part in c.parts] for c in candidates}
+
+
 def blocked_tokens(
-    index: TextIndex, candidate: Candidate, accepted: Sequence[Candidate]
+    candidate: Candidate, accepted: Sequence[Candidate], ranges: PartRanges
 ) -> list[tuple[int, int]]:
     """Token ranges a content may not grow over: the cues, sources and other contents of all attributions."""
     blocked = []
     for other in accepted:
         if other is not candidate:
-            blocked += [token_range(index, part) for part in other.parts]
+            blocked += ranges[id(other)]
         if other.cue is not None:
             blocked.append(other.cue)
         if other.source is not None:
@@ -207,7 +241,12 @@ class Choices:
 
 
 def boundary_choices(
-    index: TextIndex, candidate: Candidate, accepted: Sequence[Candidate], side: str
+    index: TextIndex,
+    table: TokenTable,
+    candidate: Candidate,
+    accepted: Sequence[Candidate],
+    side: str,
+    ranges: PartRanges | None = None,
 ) -> Choices | None:
     """The candidate ends (``side="end"``, of the last fragment) or starts (of the first) of ``candidate``.
 
@@ -219,7 +258,7 @@ def boundary_choices(
     doc = index.doc
     candidate.parts = merge_parts(candidate.parts, index.text)
     cue = candidate.verb.lemma_.lower() if candidate.verb is not None else "-"
-    blocked = blocked_tokens(index, candidate, accepted)
+    blocked = blocked_tokens(candidate, accepted, ranges or part_ranges(index, accepted))
     if side == "end":
         first, current = token_range(index, candidate.parts[-1])
         while current > first + 1 and doc[current - 1].is_space:
@@ -227,24 +266,28 @@ def boundary_choices(
         edge = index.sentence(current - 1).end
         while edge > current and (doc[edge - 1].is_punct or doc[edge - 1].is_space):
             edge -= 1
-        ends = candidate_ends(doc, first, current, [(a, b) for a, b in blocked if a > first], edge)
+        ends = candidate_ends(table, first, current, blocked, edge)
         cue_first = candidate.cue[0] < first
         options = [
-            (e, end_features(doc, first, e, current, edge, cue_first, cue, candidate.kind)) for e in ends
+            (e, end_features(table, first, e, current, edge, cue_first, cue, candidate.kind)) for e in ends
         ]
         return Choices(current, first, options) if current in ends else None
     current, stop = token_range(index, candidate.parts[0])
     edge = index.sentence(current).start
-    starts = candidate_starts(doc, current, stop, [(a, b) for a, b in blocked if b <= current], edge)
+    starts = candidate_starts(table, current, stop, blocked, edge)
     cue_first = candidate.cue[0] < current
     options = [
-        (s, start_features(doc, s, stop, current, edge, cue_first, cue, candidate.kind)) for s in starts
+        (s, start_features(table, s, stop, current, edge, cue_first, cue, candidate.kind)) for s in starts
     ]
     return Choices(current, stop, options) if current in starts else None
 
 
 def choose_side(
-    index: TextIndex, accepted: Sequence[Candidate], side: str, model: BoundaryModel | None = None
+    index: TextIndex,
+    accepted: Sequence[Candidate],
+    side: str,
+    model: BoundaryModel | None = None,
+    table: TokenTable | None = None,
 ) -> None:
     """Move one boundary (``"start"`` or ``"end"``) of each indirect or mixed content to the model's
     best, when it beats the rules' by the model's margin."""
@@ -252,22 +295,30 @@ def choose_side(
     if model is None:
         return
     doc = index.doc
+    table = table or TokenTable.build(doc)
+    ranges = part_ranges(index, accepted)
     for candidate in accepted:
-        choices = boundary_choices(index, candidate, accepted, side)
-        if choices is None:
-            continue
-        scores = {position: model.score(names) for position, names in choices.options}
-        best = max(scores, key=scores.__getitem__)
-        if best == choices.current or scores[best] <= scores[choices.current] + model.margin:
-            continue
-        if side == "end":
-            last = doc[best - 1]
-            candidate.parts[-1] = (candidate.parts[-1][0], last.idx + len(last.text))
-        else:
-            candidate.parts[0] = (doc[best].idx, candidate.parts[0][1])
+        choices = boundary_choices(index, table, candidate, accepted, side, ranges)
+        if choices is not None:
+            _move(doc, candidate, choices, model, side)
+            ranges[id(candidate)] = [token_range(index, part) for part in candidate.parts]
+
+
+def _move(doc: Doc, candidate: Candidate, choices: Choices, model: BoundaryModel, side: str) -> None:
+    """Put ``candidate``'s boundary at the model's best position if it beats the rules' by the margin."""
+    scores = {position: model.score(names) for position, names in choices.options}
+    best = max(scores, key=scores.__getitem__)
+    if best == choices.current or scores[best] <= scores[choices.current] + model.margin:
+        return
+    if side == "end":
+        last = doc[best - 1]
+        candidate.parts[-1] = (candidate.parts[-1][0], last.idx + len(last.text))
+    else:
+        candidate.parts[0] = (doc[best].idx, candidate.parts[0][1])
 
 
 def choose_bounds(index: TextIndex, accepted: Sequence[Candidate]) -> None:
     """The learned end, then the learned start, of every indirect or mixed content."""
-    choose_side(index, accepted, "end")
-    choose_side(index, accepted, "start")
+    table = TokenTable.build(index.doc)
+    choose_side(index, accepted, "end", table=table)
+    choose_side(index, accepted, "start", table=table)

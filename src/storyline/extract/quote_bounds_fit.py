@@ -22,7 +22,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from storyline.extract.quote_bounds import MODEL_FILES, BoundaryModel, boundary_choices, choose_side
+from storyline.extract.quote_bounds import (
+    MODEL_FILES,
+    BoundaryModel,
+    TokenTable,
+    boundary_choices,
+    choose_side,
+)
 from storyline.extract.quote_index import TextIndex
 from storyline.extract.quote_model import save_model
 
@@ -44,12 +50,13 @@ def boundary_groups(root: Path, split: str, side: str, cache: Path | None) -> It
     for document, doc in zip(documents, parsed_documents(documents, cache, f"polnear-{split}"), strict=True):
         index = TextIndex.build(doc)
         accepted = attribution_candidates(doc, index)
+        table = TokenTable.build(doc)
         if side == "start":
-            choose_side(index, accepted, "end")
+            choose_side(index, accepted, "end", table=table)
         tokens = char_to_token(doc)
         gold = [token_quote(a.cue, a.source, a.content, tokens) for a in gold_attributions(document)]
         for candidate in accepted:
-            choices = boundary_choices(index, candidate, accepted, side)
+            choices = boundary_choices(index, table, candidate, accepted, side)
             if choices is None:
                 continue
             fragment = -1 if side == "end" else 0
