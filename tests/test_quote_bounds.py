@@ -40,6 +40,8 @@ def test_a_mixed_content_the_parse_cut_after_its_quotation_runs_to_the_end_of_it
     mentions, entities = find_entities(doc)
     quotes = extract_quotes(doc, mentions, entities)
     assert [q.text for q in quotes] == ['that "a deal" had been struck in Vienna']
+    rules_only = extract_quotes(doc, mentions, entities, learned_bounds=False)
+    assert [q.text for q in rules_only] == ['that "a deal"']
 
 
 def test_an_end_grows_up_to_the_next_attribution_and_not_over_it(nlp):

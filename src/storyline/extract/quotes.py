@@ -42,13 +42,17 @@ from storyline.extract.speakers import SpeakerResolver
 from storyline.model import LocalEntity, Mention, Quote, Speaker
 
 
-def extract_quotes(doc: Doc, mentions: list[Mention], entities: list[LocalEntity]) -> list[Quote]:
-    """Quotes of ``doc`` with content, cue and speaker spans as character offsets into ``doc.text``."""
+def extract_quotes(
+    doc: Doc, mentions: list[Mention], entities: list[LocalEntity], learned_bounds: bool = True
+) -> list[Quote]:
+    """Quotes of ``doc`` with content, cue and speaker spans as character offsets into ``doc.text``
+    (with ``learned_bounds=False``, indirect contents keep the rules' boundaries)."""
     if not len(doc):
         return []
     index = TextIndex.build(doc)
     accepted = attribution_candidates(doc, index)
-    choose_bounds(index, accepted)
+    if learned_bounds:
+        choose_bounds(index, accepted)
     quoted = find_quoted_spans(index.text)
     resolver = SpeakerResolver(
         doc, mentions, entities, quoted=[(q.start, q.end) for q in quoted], index=index
