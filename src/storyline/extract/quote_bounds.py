@@ -1,7 +1,7 @@
 """Where an indirect or mixed content ends and starts: learned choices among its sentence's word boundaries.
 
 The rules end a content where the parse's subtree ends, so a parse error costs the exact span
-(``that "a bomb"`` cut before ``had gone off in New York``), and annotators often end it earlier
+(``that "a deal"`` cut before ``had been struck in Vienna``), and annotators often end it earlier
 or later than the subtree. Each token boundary from the content's first word to its sentence's
 end is a candidate end (each from the sentence's start to its last word a candidate start), up
 to the first cue, source or other content on the way. A logistic regression over the words
