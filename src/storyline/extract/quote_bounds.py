@@ -41,6 +41,12 @@ class BoundaryModel:
     def score(self, features: Sequence[str]) -> float:
         return logistic(self.weights, self.intercept, features)
 
+    def choose(self, options: Sequence[Sequence[str]], current: int) -> int:
+        """The index of the best-scored option, or ``current`` unless the best beats it by the margin."""
+        scores = [self.score(names) for names in options]
+        best = max(range(len(scores)), key=scores.__getitem__)
+        return best if scores[best] > scores[current] + self.margin else current
+
 
 @lru_cache(maxsize=2)
 def load_model(side: str) -> BoundaryModel | None:
@@ -258,7 +264,7 @@ def boundary_choices(
     doc = index.doc
     candidate.parts = merge_parts(candidate.parts, index.text)
     cue = candidate.verb.lemma_.lower() if candidate.verb is not None else "-"
-    blocked = blocked_tokens(candidate, accepted, ranges or part_ranges(index, accepted))
+    blocked = blocked_tokens(candidate, accepted, part_ranges(index, accepted) if ranges is None else ranges)
     if side == "end":
         first, current = token_range(index, candidate.parts[-1])
         while current > first + 1 and doc[current - 1].is_space:
@@ -306,9 +312,9 @@ def choose_side(
 
 def _move(doc: Doc, candidate: Candidate, choices: Choices, model: BoundaryModel, side: str) -> None:
     """Put ``candidate``'s boundary at the model's best position if it beats the rules' by the margin."""
-    scores = {position: model.score(names) for position, names in choices.options}
-    best = max(scores, key=scores.__getitem__)
-    if best == choices.current or scores[best] <= scores[choices.current] + model.margin:
+    positions = [position for position, _ in choices.options]
+    best = positions[model.choose([names for _, names in choices.options], positions.index(choices.current))]
+    if best == choices.current:
         return
     if side == "end":
         last = doc[best - 1]

@@ -87,11 +87,8 @@ def net_fixes(groups: list[Group], model: BoundaryModel) -> int:
     """Contents whose boundary ``model`` puts right, minus those whose right boundary it moves."""
     net = 0
     for ends, current, gold in groups:
-        scores = [model.score(names) for names in ends]
-        best = max(range(len(scores)), key=scores.__getitem__)
-        if best == current or scores[best] <= scores[current] + model.margin:
-            continue
-        net += (best == gold) - (current == gold)
+        chosen = model.choose(ends, current)
+        net += (chosen == gold) - (current == gold)
     return net
 
 
