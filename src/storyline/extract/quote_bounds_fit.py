@@ -30,7 +30,7 @@ from storyline.extract.quote_bounds import (
     choose_side,
 )
 from storyline.extract.quote_index import TextIndex
-from storyline.extract.quote_model import save_model
+from storyline.extract.quote_model import fit_weights, save_model
 
 # (features of each candidate end, index of the rules' end, index of the gold end or -1)
 Group = tuple[list[list[str]], int, int]
@@ -94,29 +94,13 @@ def net_fixes(groups: list[Group], model: BoundaryModel) -> int:
 
 def train(root: Path, side: str, cache: Path | None, min_weight: float = 0.01) -> dict[str, Any]:
     """Fit one side on train, choose C and the margin on dev; returns the model as a JSON-ready dict."""
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
-
     train_groups = list(boundary_groups(root, "train", side, cache))
     dev_groups = list(boundary_groups(root, "dev", side, cache))
-    rows = [dict.fromkeys(names, 1) for ends, _, _ in train_groups for names in ends]
+    rows = [names for ends, _, _ in train_groups for names in ends]
     labels = [int(i == gold) for ends, _, gold in train_groups for i in range(len(ends))]
-    vectorizer = DictVectorizer()
-    matrix = vectorizer.fit_transform(rows)
-    matrix.indices = matrix.indices.astype("int32")  # liblinear takes 32-bit sparse indices only
-    matrix.indptr = matrix.indptr.astype("int32")
-    names = vectorizer.get_feature_names_out()
     best: tuple[int, float, float, dict[str, float], float] | None = None
     for c in C_GRID:
-        classifier = LogisticRegression(
-            C=c, l1_ratio=1.0, solver="liblinear", max_iter=3000, random_state=0
-        ).fit(matrix, labels)
-        weights = {
-            str(n): round(float(w), 4)
-            for n, w in zip(names, classifier.coef_[0], strict=True)
-            if abs(w) >= min_weight
-        }
-        intercept = round(float(classifier.intercept_[0]), 4)
+        weights, intercept = fit_weights(rows, labels, c, min_weight, random_state=0)
         for margin in MARGIN_GRID:
             net = net_fixes(dev_groups, BoundaryModel(weights, intercept, margin))
             if best is None or net > best[0]:

@@ -269,18 +269,29 @@ def _clash(doc: Doc, candidate: Candidate, other: Candidate) -> bool:
 
 # -- training -------------------------------------------------------------------------------
 def _examples(root: Path, split: str, cache: Path | None) -> tuple[list[list[str]], list[int], Counter[str]]:
-    """Features and labels of the residual candidates of one split, and the rules' own counts.
+    """Features and labels of the residual candidates of one split, and the rules' own counts."""
+    xs: list[list[str]] = []
+    ys: list[int] = []
+    counts: Counter[str] = Counter()
+    for names, labels in document_examples(root, split, cache, counts):
+        xs += names
+        ys += labels
+    return xs, ys, counts
+
+
+def document_examples(
+    root: Path, split: str, cache: Path | None, counts: Counter[str] | None = None
+) -> Iterator[tuple[list[list[str]], list[int]]]:
+    """Per document of one split: the features and labels of its residual candidates.
 
     Label 1: the candidate's content and cue overlap those of one gold attribution that the
     rules left unmatched (content alone would also count verbs inside another's content).
+    ``counts`` gathers the rules' own counts (``n_sys``, ``n_gold``, ``tp``).
     """
     from storyline.eval.polnear import read_split
     from storyline.eval.quotes import gold_attributions, greedy_match, normalize, overlap, parsed_documents
     from storyline.extract import quotes as extractor
 
-    xs: list[list[str]] = []
-    ys: list[int] = []
-    counts: Counter[str] = Counter()
     documents = list(read_split(root, split))
     for document, doc in zip(documents, parsed_documents(documents, cache, f"polnear-{split}"), strict=True):
         index = TextIndex.build(doc)
@@ -288,15 +299,43 @@ def _examples(root: Path, split: str, cache: Path | None) -> tuple[list[list[str
         gold = gold_attributions(document)
         system = [normalize(c.parts, document.text) for c in accepted]
         matched = {j for _, j in greedy_match(system, gold, lambda s, g: overlap(s, g.content))}
-        counts.update(n_sys=len(system), n_gold=len(gold), tp=len(matched))
+        if counts is not None:
+            counts.update(n_sys=len(system), n_gold=len(gold), tp=len(matched))
         left = [g for j, g in enumerate(gold) if j not in matched]
+        xs: list[list[str]] = []
+        ys: list[int] = []
         for candidate, names in residual_candidates(doc, index, accepted):
             parts = normalize(candidate.parts, document.text)
             cue_chars = candidate.cue_chars(doc)
             cue = normalize([cue_chars], document.text) if cue_chars else ()
             xs.append(names)
             ys.append(int(any(overlap(parts, g.content) and overlap(cue, g.cue) for g in left)))
-    return xs, ys, counts
+        yield xs, ys
+
+
+def fit_weights(
+    rows: list[list[str]], labels: list[int], c: float, min_weight: float, random_state: int | None = None
+) -> tuple[dict[str, float], float]:
+    """An L1 logistic regression (liblinear) over named binary features: weights of at least
+    ``min_weight`` in size, rounded, and the intercept."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = DictVectorizer()
+    matrix = vectorizer.fit_transform([dict.fromkeys(x, 1) for x in rows])
+    matrix.indices = matrix.indices.astype("int32")  # liblinear takes 32-bit sparse indices only
+    matrix.indptr = matrix.indptr.astype("int32")
+    classifier = LogisticRegression(
+        C=c, l1_ratio=1.0, solver="liblinear", max_iter=3000, random_state=random_state
+    )
+    classifier.fit(matrix, labels)
+    names = vectorizer.get_feature_names_out()
+    weights = {
+        str(n): round(float(w), 4)
+        for n, w in zip(names, classifier.coef_[0], strict=True)
+        if abs(w) >= min_weight
+    }
+    return weights, round(float(classifier.intercept_[0]), 4)
 
 
 def _dev_documents(root: Path, cache: Path | None) -> list[tuple[Doc, TextIndex, list[Candidate], list[Any]]]:
@@ -332,23 +371,8 @@ def _overlap_f1(
 
 def train(root: Path, cache: Path | None, c: float = 1.5, min_weight: float = 0.01) -> dict[str, Any]:
     """Fit on train, choose the threshold on dev; returns the model as a JSON-ready dict."""
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
-
     train_x, train_y, _ = _examples(root, "train", cache)
-    vectorizer = DictVectorizer()
-    matrix = vectorizer.fit_transform([dict.fromkeys(x, 1) for x in train_x])
-    matrix.indices = matrix.indices.astype("int32")  # liblinear takes 32-bit sparse indices only
-    matrix.indptr = matrix.indptr.astype("int32")
-    classifier = LogisticRegression(C=c, l1_ratio=1.0, solver="liblinear", max_iter=3000)
-    classifier.fit(matrix, train_y)
-    names = vectorizer.get_feature_names_out()
-    weights = {
-        str(n): round(float(w), 4)
-        for n, w in zip(names, classifier.coef_[0], strict=True)
-        if abs(w) >= min_weight
-    }
-    intercept = round(float(classifier.intercept_[0]), 4)
+    weights, intercept = fit_weights(train_x, train_y, c, min_weight)
     dev = _dev_documents(root, cache)
     rules_f1 = _overlap_f1(dev, None)
     best = max(

@@ -13,7 +13,9 @@
    words: verbs and nouns outside every attribution so far, with a generic content, kept when
    a logistic regression over parse features says so.
 
-Speakers are then resolved (:mod:`speakers`). The content span (``start``/``end``/``text``)
+Learned models then move the end and start of indirect contents (:mod:`quote_bounds`), speakers
+are resolved (:mod:`speakers`), and a learned filter drops indirect and mixed quotes that are
+likely not attributions (:mod:`quote_filter`). The content span (``start``/``end``/``text``)
 of a direct quote includes its quotation marks, as PolNeAR's Content spans do; ``parts`` lists
 the fragments when the cue interrupts the content.
 """
@@ -24,6 +26,7 @@ from spacy.tokens import Doc
 
 from storyline.extract.quote_bounds import choose_bounds
 from storyline.extract.quote_direct import colon_source, direct_candidates
+from storyline.extract.quote_filter import filter_quotes
 from storyline.extract.quote_framed import colon_line_candidates
 from storyline.extract.quote_index import TextIndex
 from storyline.extract.quote_indirect import indirect_candidates
@@ -36,33 +39,44 @@ from storyline.extract.quote_merge import (
     take_object_complement,
     widen_cue,
 )
-from storyline.extract.quote_model import learned_candidates
+from storyline.extract.quote_model import CueModel, learned_candidates
 from storyline.extract.quote_types import Candidate, merge_parts
 from storyline.extract.speakers import SpeakerResolver
 from storyline.model import LocalEntity, Mention, Quote, Speaker
 
 
 def extract_quotes(
-    doc: Doc, mentions: list[Mention], entities: list[LocalEntity], learned_bounds: bool = True
+    doc: Doc,
+    mentions: list[Mention],
+    entities: list[LocalEntity],
+    learned_bounds: bool = True,
+    learned_filter: bool = True,
+    cue_model: CueModel | None = None,
 ) -> list[Quote]:
-    """Quotes of ``doc`` with content, cue and speaker spans as character offsets into ``doc.text``
-    (with ``learned_bounds=False``, indirect contents keep the rules' boundaries)."""
+    """Quotes of ``doc`` with content, cue and speaker spans as character offsets into ``doc.text``.
+
+    With ``learned_bounds=False``, indirect contents keep the rules' boundaries; with
+    ``learned_filter=False``, no quote is dropped by the attribution filter; ``cue_model``
+    replaces the shipped cue detector (the filter's fitting uses models fitted without a fold).
+    """
     if not len(doc):
         return []
     index = TextIndex.build(doc)
-    accepted = attribution_candidates(doc, index)
+    accepted = attribution_candidates(doc, index, cue_model)
     if learned_bounds:
         choose_bounds(index, accepted)
     quoted = find_quoted_spans(index.text)
     resolver = SpeakerResolver(
         doc, mentions, entities, quoted=[(q.start, q.end) for q in quoted], index=index
     )
-    return _to_quotes(doc, accepted, resolver, index)
+    quotes = _to_quotes(doc, accepted, resolver, index)
+    return filter_quotes(doc, quotes) if learned_filter else quotes
 
 
-def attribution_candidates(doc: Doc, index: TextIndex) -> list[Candidate]:
-    """The rules' candidates and the learned detector's, with the words the rules add around them."""
-    accepted = learned_candidates(doc, index, rule_candidates(doc, index))
+def attribution_candidates(doc: Doc, index: TextIndex, cue_model: CueModel | None = None) -> list[Candidate]:
+    """The rules' candidates and the learned detector's (``cue_model``, default the shipped one),
+    with the words the rules add around them."""
+    accepted = learned_candidates(doc, index, rule_candidates(doc, index), cue_model)
     for candidate in accepted:
         take_lead_in(index, candidate, accepted)
         take_object_complement(index, candidate, accepted)
