@@ -24,11 +24,17 @@ from typing import Any
 from spacy.tokens import Doc
 
 from storyline.extract.quote_filter import MODEL_FILE, FilterModel, quote_features
-from storyline.extract.quote_model import CueModel, document_examples, fit_weights, load_model, save_model
+from storyline.extract.quote_model import (
+    DETECTOR_C,
+    CueModel,
+    document_examples,
+    fit_weights,
+    load_model,
+    save_model,
+)
 from storyline.model import Quote
 
 FOLDS = 5
-DETECTOR_C = 1.5  # the shipped cue detector's C (docs/quotes.md)
 C_GRID = (0.3, 1.0, 3.0)
 THRESHOLD_GRID = tuple(step / 100 for step in range(20, 65, 5))
 
@@ -85,7 +91,7 @@ def judged_quotes(
 
 
 def content_f1s(
-    documents: list[tuple[list[float], list[Any], list[Any]]], threshold: float
+    documents: list[tuple[list[float | None], list[Any], list[Any]]], threshold: float
 ) -> tuple[float, float]:
     """citron's content exact and overlap F1 when quotes scored under ``threshold`` are dropped
     (``documents``: each quote's probability, None for a direct quote; system and gold token quotes)."""
