@@ -436,3 +436,28 @@ def test_a_title_inside_the_cue_sentence_is_not_a_fragment_and_the_next_sentence
     quote = _only(quotes_of(text))
     assert [text[s:e] for s, e in quote.parts] == ["“We will win the vote,”", "“The harbour stays open.”"]
     assert quote.speaker.name == "Lena Kral"
+
+
+def test_a_dash_signature_after_a_no_break_space(quotes_of):
+    text = "Readers sent us their views.\n\n“The harbour talks went well.” ―\u00a0Sonya Herrera.\n"
+    quote = _only(quotes_of(text))
+    assert (quote.cue, quote.speaker.surface, quote.speaker.name) == ("―", "Sonya Herrera", "Sonya Herrera")
+
+
+def test_a_cue_after_a_name_the_parser_took_for_a_verb(nlp):
+    # the small English model parses some real datelines this way: the place opening the
+    # speaker's title tagged as a verb, and the cue verb attached as its conjunct
+    text = "The council met on Monday.\n\n“We will reopen the harbour before winter,” Tulsa police Chief Anna Novak said Monday."
+    doc = nlp(text)
+    words = {t.text: t for t in doc}
+    opening, place, said, name = words["reopen"], words["Tulsa"], words["said"], words["Novak"]
+    opening.dep_, opening.head = "ROOT", opening
+    place.pos_, place.tag_, place.dep_, place.head = "VERB", "VB", "dep", opening
+    said.dep_, said.head = "conj", opening
+    name.dep_, name.head = "appos", words["police"]
+    mentions, entities = find_entities(doc)
+    quote = _only(extract_quotes(doc, mentions, entities))
+    assert quote.text == "“We will reopen the harbour before winter,”"
+    assert quote.cue == "said"
+    assert quote.speaker.surface == "Tulsa police Chief Anna Novak"
+    assert quote.speaker.name == "Anna Novak"  # the head of the phrase is its last name, not the place

@@ -74,8 +74,10 @@ def cue_after(index: TextIndex, quote: QuotedSpan, next_start: int) -> tuple[Tok
     if len(window) >= 2 and window[0].lower_ == "according" and window[1].lower_ == "to":
         return window[0], [window[1]]
     for position, token in enumerate(window):
-        if token.pos_ not in {"VERB", "AUX"} or token.dep_ in {"aux", "auxpass"}:
+        if token.pos_ not in {"VERB", "AUX"} or token.dep_ in {"aux", "auxpass"} or _in_name(token):
             continue
+        if _is_cue_verb(token, loose=False) and _only_name_before(window[:position]):
+            return token, medium_phrase(token)  # '"...," Tulsa police Chief Anna Novak said': any parse
         subject = _subject_after(token, quote.end)
         if subject and (_is_cue_verb(token, loose=slot) or position <= 3):
             return token, medium_phrase(token)
@@ -121,7 +123,8 @@ def dash_source(index: TextIndex, quote: QuotedSpan, next_start: int) -> tuple[T
     j = i + 1
     tokens: list[Token] = []
     while j < len(doc) and doc[j].idx < line_end and len(tokens) <= 10:
-        tokens.append(doc[j])
+        if not doc[j].is_space:  # a no-break space after the dash is a token of its own
+            tokens.append(doc[j])
         j += 1
     while tokens and tokens[-1].is_punct:
         tokens.pop()
@@ -481,9 +484,26 @@ def _between_phrase(doc: Doc, start: int, verb: Token) -> Span | None:
         tokens = tokens[:-1]
     if not tokens or len(tokens) > 20 or not any(t.pos_ in {"PROPN", "NOUN", "PRON"} for t in tokens):
         return None
-    if any(t.pos_ == "VERB" and t.dep_ not in {"relcl", "acl", "amod"} for t in tokens):
+    if any(t.pos_ == "VERB" and t.dep_ not in {"relcl", "acl", "amod"} and not _in_name(t) for t in tokens):
         return None
     return doc[tokens[0].i : tokens[-1].i + 1]
+
+
+_NAME_POS = frozenset({"PROPN", "NOUN", "PRON", "DET", "ADJ", "NUM", "PART", "PUNCT", "SPACE"})
+
+
+def _only_name_before(tokens: list[Token]) -> bool:
+    """Words between a quotation and its cue verb that can only be the speaker's name and title."""
+    return (
+        any(t.pos_ in {"PROPN", "PRON"} or _in_name(t) for t in tokens)
+        and all(t.pos_ in _NAME_POS or _in_name(t) for t in tokens)
+        and not any(t.text in {".", "!", "?", ";", "(", ")"} for t in tokens)
+    )
+
+
+def _in_name(token: Token) -> bool:
+    """A word of a name that the tagger took for a verb ("Tulsa police Chief ...")."""
+    return token.ent_type_ in {"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"} and token.is_title
 
 
 _NOUN_AFTER_DEPS = frozenset({"nsubj", "dobj", "attr", "npadvmod", "appos", "dep", "oprd"})

@@ -158,6 +158,8 @@ class SpeakerResolver:
         inside = self._mentions_in(source.start_char, source.end_char)
         if not inside:
             return None
+        if source.root.pos_ not in {"NOUN", "PROPN", "PRON"}:
+            return inside[-1]  # a misparsed phrase: an English noun phrase ends with its head
         heads = {t.i for t in head_tokens(source)}
         for mention in inside:
             span = char_span(self.doc, mention.start, mention.end)
