@@ -461,3 +461,17 @@ def test_a_cue_after_a_name_the_parser_took_for_a_verb(nlp):
     assert quote.cue == "said"
     assert quote.speaker.surface == "Tulsa police Chief Anna Novak"
     assert quote.speaker.name == "Anna Novak"  # the head of the phrase is its last name, not the place
+
+
+def test_the_subject_of_a_passive_or_raising_cue_is_content_not_speaker(quotes_of):
+    text = "Anna Novak has been criticized for delaying the harbour talks."
+    quote = _only(quotes_of(text))
+    assert [text[s:e] for s, e in quote.parts] == ["Anna Novak", "delaying the harbour talks"]
+    assert quote.speaker.name is None  # she is what the critics speak of, not who speaks
+    raising = "Peter Kral seemed unhappy with the harbour deal."
+    quote = _only(quotes_of(raising))
+    assert [raising[s:e] for s, e in quote.parts] == ["Peter Kral", "unhappy with the harbour deal"]
+    asked = "Anna Novak was asked about the harbour deal."  # the one spoken to stays the source
+    quote = _only(quotes_of(asked))
+    assert [asked[s:e] for s, e in quote.parts] == ["the harbour deal"]
+    assert quote.speaker.name == "Anna Novak"

@@ -319,3 +319,36 @@ def _object_complement(token: Token, verb: Token) -> Token | None:
     if completes and token.head.i == verb.i and token.dep_ == "prep" and any(True for _ in token.children):
         return token
     return None
+
+
+#: Verbs whose passive subject is the one spoken to, not what is said of ("she was asked about").
+_ADDRESSEE_VERBS = frozenset(
+    {"ask", "tell", "question", "assure", "persuade", "inform", "warn", "urge", "remind", "advise", "invite"}
+)
+
+
+def take_passive_subject(index: TextIndex, candidate: Candidate, accepted: list[Candidate]) -> None:
+    """What a passive or raising cue says something of is content too (``Ginsburg ‖ is known for
+    ‖ her liberal bent``, ``The statistics ‖ appear ‖ to be fabricated``): the subject before the
+    verb becomes the first fragment, and no longer the source, unless another attribution holds
+    words of it."""
+    verb = candidate.verb
+    if verb is None or candidate.kind == "direct" or verb.pos_ not in {"VERB", "AUX"}:
+        return
+    lemma = verb.lemma_.lower()
+    passive = any(c.dep_ == "auxpass" for c in verb.children)
+    if not (passive or lemma in {"seem", "appear"}) or lemma in _ADDRESSEE_VERBS:
+        return
+    subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"} and c.i < verb.i), None)
+    if subject is None or subject.lower_ in {"it", "there"}:
+        return
+    first, last = subject.left_edge, subject.right_edge
+    added = (first.idx, last.idx + len(last.text))
+    if added[1] > candidate.start or any(s <= added[0] < e for s, e in candidate.parts):
+        return
+    if any(other is not candidate and _touches(added, other) for other in accepted):
+        return
+    candidate.parts.insert(0, added)
+    source = candidate.source
+    if source is not None and source.start_char < added[1] and added[0] < source.end_char:
+        candidate.source = None

@@ -37,6 +37,7 @@ from storyline.extract.quote_merge import (
     make_univocal,
     take_lead_in,
     take_object_complement,
+    take_passive_subject,
     widen_cue,
 )
 from storyline.extract.quote_model import CueModel, learned_candidates
@@ -80,6 +81,7 @@ def attribution_candidates(doc: Doc, index: TextIndex, cue_model: CueModel | Non
     for candidate in accepted:
         take_lead_in(index, candidate, accepted)
         take_object_complement(index, candidate, accepted)
+        take_passive_subject(index, candidate, accepted)
     return accepted
 
 
