@@ -475,3 +475,13 @@ def test_the_subject_of_a_passive_or_raising_cue_is_content_not_speaker(quotes_o
     quote = _only(quotes_of(asked))
     assert [asked[s:e] for s, e in quote.parts] == ["the harbour deal"]
     assert quote.speaker.name == "Anna Novak"
+
+
+def test_a_quotation_after_the_cue_sentence_and_a_no_break_space_continues_the_quote(quotes_of):
+    text = "The council met on Monday.\n\n“The harbour will reopen in May,” Anna Novak said in a statement.\u00a0“The ferries will follow.”"
+    quote = _only(quotes_of(text))
+    assert [text[s:e] for s, e in quote.parts] == [
+        "“The harbour will reopen in May,”",
+        "“The ferries will follow.”",
+    ]
+    assert quote.speaker.name == "Anna Novak"

@@ -566,12 +566,20 @@ def _is_opening_mark(token: Token) -> bool:
     return token.text in {"“", "«", "``"} or token.tag_ == "``"
 
 
+_LINKING = str.maketrans({c: " " for c in ",.;:—–-"})
+
+
+def _only_punctuation(text: str) -> bool:
+    """Nothing but white space (no-break spaces too) and the punctuation that links two quotations."""
+    return not text.translate(_LINKING).strip()
+
+
 def _continues(index: TextIndex, last: Candidate, quote: QuotedSpan, slot_end: int) -> bool:
     """An uncued quotation right after the previous one (or its cue sentence), same paragraph."""
     if last.kind != "direct" or index.paragraph_of(quote.start) != index.paragraph_of(last.end - 1):
         return False
     gap = index.text[last.end : quote.start]
-    if not gap.strip(" ,.;:—–-\n"):
+    if _only_punctuation(gap):
         return True
     if last.cue is None:
         return False
@@ -583,9 +591,9 @@ def _continues(index: TextIndex, last: Candidate, quote: QuotedSpan, slot_end: i
     named_end = max(cue_end, last.source.end_char if last.source is not None else 0)
     if quote.start < _cue_sentence_end(index, last):
         # inside the cue's sentence: only right after the cue clause ('"It is," she said, "a step."')
-        return not index.text[named_end : quote.start].strip(" ,.;:—–-\n")
+        return _only_punctuation(index.text[named_end : quote.start])
     tail = index.text[max(cue_end, _cue_sentence_end(index, last)) : quote.start]
-    if not tail.strip(" ,.;:—–-\n"):
+    if _only_punctuation(tail):
         return True
     return _short_link(index, last.end, quote.start)
 
@@ -613,7 +621,7 @@ def _next_paragraph(index: TextIndex, last: Candidate, quote: QuotedSpan) -> boo
     para_end = index.paras[para - 1][1]
     cue_start, cue_end = last.cue_chars(index.doc) or (0, 0)
     rest_from = max(last.end, cue_end, _cue_sentence_end(index, last)) if cue_start >= last.end else last.end
-    return not index.text[rest_from:para_end].strip(" ,.;:—–-\n")
+    return _only_punctuation(index.text[rest_from:para_end])
 
 
 def _previous_subject(index: TextIndex, quote: QuotedSpan) -> Span | None:
