@@ -485,3 +485,11 @@ def test_a_quotation_after_the_cue_sentence_and_a_no_break_space_continues_the_q
         "“The ferries will follow.”",
     ]
     assert quote.speaker.name == "Anna Novak"
+
+
+def test_a_clause_before_a_colon_cues_the_quotation_the_parser_hung_it_on(quotes_of):
+    # the parser makes "shot" a complement of the quotation's verb; the clause still cues it
+    text = "Asked about the harbour, Mr. Kral shot back: “That would be a first step.”"
+    quote = next(q for q in quotes_of(text) if q.kind == "direct")
+    assert quote.text == "“That would be a first step.”"
+    assert (quote.cue, quote.speaker.surface, quote.speaker.name) == ("shot", "Mr. Kral", "Kral")

@@ -183,7 +183,8 @@ def cue_before(index: TextIndex, quote: QuotedSpan, prev_end: int) -> tuple[Toke
                 continue  # "in a written statement", "the man who spoke"
             if last.text == ":" and position > 2 and token.dep_ in {"advcl", "xcomp", "pcomp", "ccomp"}:
                 continue  # "Amar said that if viewed ..., a bargain might be possible:" -> said
-            main = token.dep_ in {"ROOT", "conj"} or token.head.i == token.i
+            # the clause's own verb, or one the parser hung on the quotation after the colon
+            main = token.dep_ in {"ROOT", "conj"} or token.head.i == token.i or token.head.i > end
             if _is_cue_verb(token, loose=True) or (last.text == ":" and main and _has_subject(token)):
                 return token, medium_phrase(token), that
             if last.text == "," and position <= 3 and _has_subject(token) and token.dep_ == "ROOT":
