@@ -493,3 +493,12 @@ def test_a_clause_before_a_colon_cues_the_quotation_the_parser_hung_it_on(quotes
     quote = next(q for q in quotes_of(text) if q.kind == "direct")
     assert quote.text == "“That would be a first step.”"
     assert (quote.cue, quote.speaker.surface, quote.speaker.name) == ("shot", "Mr. Kral", "Kral")
+
+
+def test_according_to_before_a_quotation_cues_it(quotes_of):
+    text = (
+        "The council met on Monday.\n\nAccording to the harbour office, “the ferries will run again in May.”"
+    )
+    quote = next(q for q in quotes_of(text) if q.kind == "direct")
+    assert quote.text == "“the ferries will run again in May.”"
+    assert (quote.cue, quote.speaker.surface) == ("According to", "the harbour office")

@@ -179,6 +179,8 @@ def cue_before(index: TextIndex, quote: QuotedSpan, prev_end: int) -> tuple[Toke
         i -= 1
     for position, token in enumerate(tokens):
         if token.pos_ in {"VERB", "AUX"} and token.dep_ not in {"aux", "auxpass"}:
+            if token.lower_ == "according" and token is tokens[-1]:
+                break  # "According to the newspaper, “...”": the phrase is the cue (below)
             if token.dep_ in {"amod", "acl", "relcl", "compound"}:
                 continue  # "in a written statement", "the man who spoke"
             if last.text == ":" and position > 2 and token.dep_ in {"advcl", "xcomp", "pcomp", "ccomp"}:
