@@ -502,3 +502,9 @@ def test_according_to_before_a_quotation_cues_it(quotes_of):
     quote = next(q for q in quotes_of(text) if q.kind == "direct")
     assert quote.text == "“the ferries will run again in May.”"
     assert (quote.cue, quote.speaker.surface) == ("According to", "the harbour office")
+
+
+def test_a_participle_of_saying_before_a_colon_cues_the_quotation(quotes_of):
+    text = "Peter Kral criticised the harbour plan, telling reporters after the long meeting: “We cannot afford it.”"
+    quote = next(q for q in quotes_of(text) if q.kind == "direct")
+    assert (quote.cue, quote.speaker.name) == ("telling", "Peter Kral")  # not "criticised", the clause before

@@ -183,7 +183,12 @@ def cue_before(index: TextIndex, quote: QuotedSpan, prev_end: int) -> tuple[Toke
                 break  # "According to the newspaper, “...”": the phrase is the cue (below)
             if token.dep_ in {"amod", "acl", "relcl", "compound"}:
                 continue  # "in a written statement", "the man who spoke"
-            if last.text == ":" and position > 2 and token.dep_ in {"advcl", "xcomp", "pcomp", "ccomp"}:
+            if (
+                last.text == ":"
+                and position > 2
+                and token.dep_ in {"advcl", "xcomp", "pcomp", "ccomp"}
+                and not _is_cue_verb(token, loose=False)  # "..., telling the paper:" cues
+            ):
                 continue  # "Amar said that if viewed ..., a bargain might be possible:" -> said
             # the clause's own verb, or one the parser hung on the quotation after the colon
             main = token.dep_ in {"ROOT", "conj"} or token.head.i == token.i or token.head.i > end
