@@ -9,6 +9,9 @@
 * ``join_uncued_paragraphs``: an uncued quotation opening a paragraph continues the
   attribution that ended the paragraph before.
 * ``widen_cue``: a colon right after the cue joins it ("said:").
+* ``take_lead_in``, ``take_object_complement``, ``take_passive_subject``: words around an
+  accepted content that PolNeAR counts in it (a lead-in said too, an ``as`` phrase after the
+  object, the subject of a passive or raising cue).
 """
 
 from __future__ import annotations
