@@ -508,3 +508,10 @@ def test_a_participle_of_saying_before_a_colon_cues_the_quotation(quotes_of):
     text = "Peter Kral criticised the harbour plan, telling reporters after the long meeting: “We cannot afford it.”"
     quote = next(q for q in quotes_of(text) if q.kind == "direct")
     assert (quote.cue, quote.speaker.name) == ("telling", "Peter Kral")  # not "criticised", the clause before
+
+
+def test_a_partitive_source_is_not_the_person_it_names(quotes_of):
+    text = "Peter Kral spoke on Monday. “We will not sign this deal,” several of Peter Kral’s aides said."
+    quote = _only(quotes_of(text))
+    assert quote.speaker.surface == "several of Peter Kral’s aides"
+    assert quote.speaker.name is None  # his aides, not Kral himself

@@ -158,7 +158,7 @@ class SpeakerResolver:
         inside = self._mentions_in(source.start_char, source.end_char)
         if not inside:
             return None
-        if source.root.pos_ not in {"NOUN", "PROPN", "PRON"}:
+        if source.root.pos_ in {"VERB", "AUX"}:
             return inside[-1]  # a misparsed phrase: an English noun phrase ends with its head
         heads = {t.i for t in head_tokens(source)}
         for mention in inside:
