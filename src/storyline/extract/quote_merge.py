@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
-from storyline.extract.quote_cues import cue_extent, subject_of
+from storyline.extract.quote_cues import cue_extent, cue_lemma, lexicon, subject_of
 from storyline.extract.quote_index import TextIndex, char_span
 from storyline.extract.quote_spans import is_quote_mark
 from storyline.extract.quote_types import Candidate
@@ -338,9 +338,9 @@ def take_passive_subject(index: TextIndex, candidate: Candidate, accepted: list[
     verb = candidate.verb
     if verb is None or candidate.kind == "direct" or verb.pos_ not in {"VERB", "AUX"}:
         return
-    lemma = verb.lemma_.lower()
+    lemma = cue_lemma(verb)
     passive = any(c.dep_ == "auxpass" for c in verb.children)
-    if not (passive or lemma in {"seem", "appear"}) or lemma in _ADDRESSEE_VERBS:
+    if not (passive or lemma in lexicon().raising) or lemma in _ADDRESSEE_VERBS:
         return
     subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"} and c.i < verb.i), None)
     if subject is None or subject.lower_ in {"it", "there"}:
